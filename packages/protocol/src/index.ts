@@ -1,0 +1,1 @@
+export { ErrorCode, isParleyError, ParleyError } from './errors.js'

@@ -1,0 +1,2 @@
+export { StorageError, StorageErrorCode } from './errors.js'
+export type * from './types.js'

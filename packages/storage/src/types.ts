@@ -1,0 +1,201 @@
+/**
+ * The one storage interface every Parley app talks to. Every method is async, even over the
+ * synchronous SQLite driver, so the PostgreSQL backend fits behind it unchanged; every multi-step
+ * change happens inside one transaction in the backend. Times are epoch milliseconds.
+ * @module
+ */
+
+export type Role = 'member' | 'admin'
+
+export interface UserRow {
+  id: number
+  /** As the user typed it, NFC-normalised. */
+  username: string
+  /** Case-folded username: the unique key. */
+  usernameKey: string
+  passwordHash: string
+  role: Role
+  createdAt: number
+  /** Suspended until this time (`Number.MAX_SAFE_INTEGER` = for good); null when not suspended. */
+  suspendedUntil: number | null
+}
+
+export interface NewUser {
+  username: string
+  usernameKey: string
+  passwordHash: string
+  role?: Role
+  createdAt: number
+}
+
+/** The lockout state of one account after a login attempt was registered. */
+export interface LoginAttempt {
+  /** Consecutive failures plus attempts in flight, this one included. */
+  attempt: number
+  /** Set while the account is locked. */
+  lockedUntil: number | null
+}
+
+export interface SessionRow {
+  /** SHA-256 of the token: the token itself is never stored. */
+  tokenHash: string
+  userId: number
+  createdAt: number
+  lastSeenAt: number
+  /** Absolute expiry. */
+  expiresAt: number
+  userAgent: string | null
+  ip: string | null
+}
+
+export interface PostRow {
+  id: number
+  authorId: number
+  /** Author's username, or null when the account was deleted. */
+  authorName: string | null
+  body: string
+  createdAt: number
+  updatedAt: number | null
+}
+
+export interface ChatMessageRow {
+  id: number
+  senderId: number
+  senderName: string | null
+  recipientId: number
+  recipientName: string | null
+  /** The sender's own id for the message: (senderId, clientId) is unique, which deduplicates resends. */
+  clientId: string
+  body: string
+  createdAt: number
+  /** Set when the recipient's client acknowledged it; null while it waits in the offline queue. */
+  deliveredAt: number | null
+}
+
+export interface NewChatMessage {
+  senderId: number
+  recipientId: number
+  clientId: string
+  body: string
+  createdAt: number
+}
+
+export interface StoredMessage {
+  message: ChatMessageRow
+  /** True when (senderId, clientId) was stored before: a resend, nothing new was written. */
+  duplicate: boolean
+}
+
+export interface PresenceRow {
+  id: number
+  userId: number
+  instanceId: string
+  loginAt: number
+  logoutAt: number | null
+}
+
+export interface PageRequest {
+  /** Return rows with an id below this one (cursor of the previous page). */
+  before?: number
+  limit: number
+}
+
+export interface UserStore {
+  /** Throws `StorageError` with code `STORAGE_CONFLICT` when the username key is taken. */
+  createUser(user: NewUser): Promise<UserRow>
+  getUserById(id: number): Promise<UserRow | null>
+  getUserByKey(usernameKey: string): Promise<UserRow | null>
+  getUsersByIds(ids: readonly number[]): Promise<UserRow[]>
+  listUsers(): Promise<UserRow[]>
+  updatePasswordHash(userId: number, passwordHash: string): Promise<void>
+  setRole(userId: number, role: Role): Promise<void>
+  setSuspension(userId: number, suspendedUntil: number | null): Promise<void>
+  /** Removes the account, its credentials and sessions; posts and messages stay with a null author. */
+  deleteUser(userId: number): Promise<void>
+}
+
+export interface LoginFailureStore {
+  /**
+   * Atomically counts one login attempt before the password is checked (so parallel guesses
+   * cannot slip past the limit). An expired lock is cleared first. While locked nothing changes.
+   */
+  registerLoginAttempt(userId: number, now: number): Promise<LoginAttempt>
+  /** The attempt failed: when `attempt >= maxFailures`, lock until `now + blockMs`. */
+  recordLoginFailure(userId: number, now: number, maxFailures: number, blockMs: number): Promise<LoginAttempt>
+  /** The attempt succeeded: the count starts again. */
+  clearLoginFailures(userId: number): Promise<void>
+  getLoginState(userId: number, now: number): Promise<LoginAttempt>
+}
+
+export interface SessionStore {
+  createSession(session: SessionRow): Promise<void>
+  getSession(tokenHash: string): Promise<SessionRow | null>
+  touchSession(tokenHash: string, now: number): Promise<void>
+  deleteSession(tokenHash: string): Promise<void>
+  /** Ends every session of a user except, optionally, one. Returns the token hashes removed. */
+  deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<string[]>
+  listUserSessions(userId: number): Promise<SessionRow[]>
+  /** Removes sessions idle since `idleBefore` or past absolute expiry. Returns how many. */
+  deleteExpiredSessions(now: number, idleBefore: number): Promise<number>
+}
+
+export interface PostStore {
+  createPost(authorId: number, body: string, now: number): Promise<PostRow>
+  getPost(id: number): Promise<PostRow | null>
+  /** Newest first, stable under inserts: pages by id. */
+  listPosts(page: PageRequest): Promise<PostRow[]>
+  /** Only the author may edit; returns null when no such post of this author. */
+  updatePost(id: number, authorId: number, body: string, now: number): Promise<PostRow | null>
+  /** `authorId` null = moderator delete of any post. Returns whether a row was removed. */
+  deletePost(id: number, authorId: number | null): Promise<boolean>
+}
+
+export interface MessageStore {
+  /** Stores once per (senderId, clientId); a resend returns the first copy with `duplicate: true`. */
+  storeMessage(message: NewChatMessage): Promise<StoredMessage>
+  /** Messages to this user not yet acknowledged by their client, oldest first. */
+  pendingMessages(recipientId: number, limit?: number): Promise<ChatMessageRow[]>
+  /** The recipient's client acknowledged these; ids of other recipients are ignored. */
+  markDelivered(recipientId: number, ids: readonly number[], now: number): Promise<void>
+  /** Both directions between two users, newest first, paged by id. */
+  conversation(userA: number, userB: number, page: PageRequest): Promise<ChatMessageRow[]>
+  countPending(): Promise<number>
+}
+
+export interface BlockStore {
+  /** Returns false when it was already blocked. */
+  block(blockerId: number, blockedId: number): Promise<boolean>
+  /** Returns false when it was not blocked. */
+  unblock(blockerId: number, blockedId: number): Promise<boolean>
+  /** Ids this user has blocked. */
+  blockedBy(blockerId: number): Promise<number[]>
+  /** Ids of users who have blocked this user. */
+  blockersOf(userId: number): Promise<number[]>
+  /** True when either user blocked the other. */
+  eitherBlocked(a: number, b: number): Promise<boolean>
+}
+
+export interface PresenceStore {
+  /** A user came online on a gateway instance; returns the presence id to close later. */
+  openPresence(userId: number, instanceId: string, at: number): Promise<number>
+  closePresence(id: number, at: number): Promise<void>
+  /** At start-up: close what a crashed process of this instance left open. */
+  closeInstancePresence(instanceId: string, at: number): Promise<void>
+  /** Users online at any moment since `since`: still online, or logged out at or after it. */
+  usersOnlineSince(since: number): Promise<number[]>
+}
+
+export interface Storage {
+  readonly users: UserStore
+  readonly loginFailures: LoginFailureStore
+  readonly sessions: SessionStore
+  readonly posts: PostStore
+  readonly messages: MessageStore
+  readonly blocks: BlockStore
+  readonly presence: PresenceStore
+  /** Runs the numbered migrations not yet applied. Idempotent. */
+  migrate(): Promise<void>
+  /** Integrity check: a list of problems, empty when sound. */
+  check(): Promise<string[]>
+  close(): Promise<void>
+}
