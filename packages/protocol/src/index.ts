@@ -1,1 +1,6 @@
+export * from './client-messages.js'
+export { decodeClientMessage, decodePeerMessage, decodeServerMessage, encode, MAX_FRAME_BYTES } from './codec.js'
 export { ErrorCode, isParleyError, ParleyError } from './errors.js'
+export * from './fields.js'
+export * from './peer-messages.js'
+export * from './server-messages.js'
