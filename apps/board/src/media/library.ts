@@ -1,0 +1,119 @@
+/**
+ * The media folder as the board sees it: listing, safe name resolution, standards-conforming serving and
+ * uploads. Routes (`GET|HEAD /media/:name`, `GET /media`, `POST /media`) are thin wrappers around this.
+ * @module
+ */
+import { readdir, realpath, stat } from 'node:fs/promises'
+import { type MediaKind, mediaTypeForName } from './content-type.js'
+import { createEtagCache } from './etag.js'
+import { isSafeMediaName, resolveInside } from './names.js'
+import { type MediaReply, type MediaRequest, sendMediaFile, sendNotFound } from './send.js'
+import { storeUpload } from './upload.js'
+
+export interface MediaFile {
+  name: string
+  size: number
+  mtimeMs: number
+  contentType: string
+  kind: MediaKind
+}
+
+export interface MediaLibrary {
+  readonly dir: string
+  /** Files directly in the media folder (no dot-files, no symlinks leaving it), sorted by name. */
+  list(): Promise<MediaFile[]>
+  /** null for a bad name (.., slashes, encoded slashes, NUL, dot-files), a missing file, a symlink out of the folder. */
+  resolve(name: string): Promise<{ path: string; file: MediaFile } | null>
+  /**
+   * Serves GET/HEAD of one file (Range/If-Range/ETag/Last-Modified/304/412/416), streaming from disk.
+   * Sends 404 through the app's not-found handler when resolve() gives null.
+   */
+  send<R extends MediaReply>(request: MediaRequest, reply: R, name: string): Promise<R>
+  /**
+   * Stores an upload under a fresh safe name (sanitised stem + random suffix + sniffed extension).
+   * Throws ParleyError MediaBadType (not audio/video/image by content, or empty) / MediaTooLarge (the
+   * partial file is deleted). Also maps @fastify/multipart's own file size limit to MediaTooLarge.
+   */
+  store(stream: NodeJS.ReadableStream, clientFileName: string, maxBytes: number): Promise<MediaFile>
+}
+
+export interface MediaLibraryOptions {
+  /**
+   * Cache-Control for served files. Default `private, no-cache`: browsers keep the bytes but revalidate
+   * every use (a cheap 304 thanks to the ETag), and shared caches do not store media that may sit behind
+   * a login. Use e.g. `public, max-age=0, must-revalidate` when the media are public.
+   */
+  cacheControl?: string
+  /** How many files' content hashes (ETags) to keep in memory. Default 4096. */
+  etagCacheEntries?: number
+}
+
+const DEFAULT_CACHE_CONTROL = 'private, no-cache'
+
+export function createMediaLibrary(dir: string, options: MediaLibraryOptions = {}): MediaLibrary {
+  const etags = createEtagCache(options.etagCacheEntries)
+  const cacheControl = options.cacheControl ?? DEFAULT_CACHE_CONTROL
+
+  // Resolved per call, so a folder re-created or re-pointed while the board runs is still honoured.
+  const realDir = () => realpath(dir)
+
+  async function describe(path: string, name: string): Promise<MediaFile> {
+    const stats = await stat(path)
+    const type = mediaTypeForName(name)
+    return { name, size: stats.size, mtimeMs: stats.mtimeMs, contentType: type.contentType, kind: type.kind }
+  }
+
+  /** The real path for a name, or null (bad name, missing file, missing media folder). */
+  async function resolvePath(name: string): Promise<string | null> {
+    let base: string
+    try {
+      base = await realDir()
+    } catch {
+      return null
+    }
+    return resolveInside(base, name)
+  }
+
+  async function resolve(name: string): Promise<{ path: string; file: MediaFile } | null> {
+    const path = await resolvePath(name)
+    if (path === null) return null
+    try {
+      return { path, file: await describe(path, name) }
+    } catch {
+      return null // removed in between
+    }
+  }
+
+  return {
+    dir,
+    async list() {
+      let entries: string[]
+      let base: string
+      try {
+        base = await realDir()
+        entries = await readdir(base)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+        throw error
+      }
+      const files: MediaFile[] = []
+      for (const name of entries.filter(isSafeMediaName).sort()) {
+        const path = await resolveInside(base, name)
+        if (path === null) continue
+        const file = await describe(path, name).catch(() => null)
+        if (file) files.push(file)
+      }
+      return files
+    },
+    resolve,
+    async send(request, reply, name) {
+      const path = await resolvePath(name)
+      if (path === null) return sendNotFound(reply)
+      return sendMediaFile(request, reply, { path, type: mediaTypeForName(name) }, { etags, cacheControl })
+    },
+    async store(stream, clientFileName, maxBytes) {
+      const stored = await storeUpload({ realDir: await realDir(), source: stream, clientFileName, maxBytes, etags })
+      return describe(stored.path, stored.name)
+    },
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Serves one resolved media file for GET or HEAD: validators, conditional requests, byte ranges, and a
+ * body streamed from disk (`FileHandle.createReadStream` with start/end; nothing is read whole).
+ *
+ * The file is opened once (O_NOFOLLOW, so a name swapped for a symlink after resolution fails) and every
+ * decision — size, ETag, Last-Modified, the bytes streamed — is made from that one open file, so a
+ * concurrent replacement (uploads rename atomically) can never mix two versions in one response.
+ * @module
+ */
+import { constants } from 'node:fs'
+import { type FileHandle, open } from 'node:fs/promises'
+import { evaluatePreconditions, ifRangeAllowsRange, type Validators } from './conditional.js'
+import type { MediaType } from './content-type.js'
+import { type EtagCache, identityOf } from './etag.js'
+import { formatHttpDate, toWholeSecondMs } from './http-date.js'
+import { planRange } from './range.js'
+
+/**
+ * The parts of a Fastify request and reply that serving needs. Structural, so a request from any Fastify
+ * instance (HTTP/1.1 or HTTP/2, any type provider or route generics) fits.
+ */
+export interface MediaRequest {
+  readonly method: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+}
+
+export interface MediaReply {
+  code(statusCode: number): unknown
+  header(key: string, value: string): unknown
+  removeHeader(key: string): unknown
+  send(payload?: unknown): unknown
+  callNotFound(): void
+}
+
+export interface SendDeps {
+  etags: EtagCache
+  cacheControl: string
+}
+
+export interface SendTarget {
+  /** The real path from `resolveInside`. */
+  path: string
+  type: MediaType
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+async function openNoFollow(path: string): Promise<FileHandle | null> {
+  try {
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  } catch {
+    return null // vanished, or became a symlink since it was resolved
+  }
+}
+
+/** Sends 404 through the app's not-found handler (its page, its hooks). */
+export function sendNotFound<R extends MediaReply>(reply: R): R {
+  reply.callNotFound()
+  return reply
+}
+
+function finish<R extends MediaReply>(reply: R, statusCode: number, body?: unknown): R {
+  reply.code(statusCode)
+  reply.send(body)
+  return reply
+}
+
+export async function sendMediaFile<R extends MediaReply>(
+  request: MediaRequest,
+  reply: R,
+  target: SendTarget,
+  deps: SendDeps,
+): Promise<R> {
+  const method = request.method
+  if (method !== 'GET' && method !== 'HEAD') {
+    reply.header('allow', 'GET, HEAD')
+    return finish(reply, 405)
+  }
+  const handle = await openNoFollow(target.path)
+  if (handle === null) return sendNotFound(reply)
+  let handedOver = false
+  try {
+    const stats = await handle.stat({ bigint: true })
+    if (!stats.isFile()) return sendNotFound(reply)
+    const size = Number(stats.size)
+    const validators: Validators = {
+      etag: await deps.etags.forHandle(handle, identityOf(stats)),
+      lastModifiedMs: toWholeSecondMs(Number(stats.mtimeMs)),
+    }
+    // Sent on every answer, 304 included (RFC 9110 §15.4.5), so caches can update what they hold.
+    reply.header('etag', validators.etag)
+    reply.header('last-modified', formatHttpDate(validators.lastModifiedMs))
+    reply.header('cache-control', deps.cacheControl)
+    reply.header('accept-ranges', 'bytes')
+
+    const headers = request.headers
+    const outcome = evaluatePreconditions(
+      {
+        'if-match': firstHeader(headers['if-match']),
+        'if-none-match': firstHeader(headers['if-none-match']),
+        'if-modified-since': firstHeader(headers['if-modified-since']),
+        'if-unmodified-since': firstHeader(headers['if-unmodified-since']),
+      },
+      validators,
+    )
+    if (outcome === 'not-modified') return finish(reply, 304)
+    if (outcome === 'failed') return finish(reply, 412)
+
+    reply.header('content-type', target.type.contentType)
+    reply.header('x-content-type-options', 'nosniff')
+
+    // Ranges are defined for GET only (RFC 9110 §14.2); a HEAD with Range describes the whole file.
+    const rangeHeader = method === 'GET' ? firstHeader(headers.range) : undefined
+    const plan =
+      rangeHeader !== undefined && ifRangeAllowsRange(firstHeader(headers['if-range']), validators)
+        ? planRange(rangeHeader, size)
+        : planRange(undefined, size)
+
+    if (plan.kind === 'unsatisfiable') {
+      reply.removeHeader('content-type')
+      reply.header('content-range', `bytes */${size}`)
+      return finish(reply, 416)
+    }
+    if (plan.kind === 'partial') {
+      reply.header('content-range', `bytes ${plan.start}-${plan.end}/${size}`)
+      reply.header('content-length', String(plan.end - plan.start + 1))
+      handedOver = true
+      return finish(reply, 206, handle.createReadStream({ start: plan.start, end: plan.end }))
+    }
+    reply.header('content-length', String(size))
+    if (method === 'HEAD' || size === 0) return finish(reply, 200)
+    handedOver = true
+    return finish(reply, 200, handle.createReadStream({ start: 0, end: size - 1 }))
+  } finally {
+    // The read stream owns (and auto-closes) the handle once handed over, also when the client aborts.
+    if (!handedOver) await handle.close()
+  }
+}
