@@ -11,4 +11,5 @@ export {
   LEAF_FILE,
   LEAF_KEY_FILE,
 } from './ensure-certs.js'
+export { createEphemeralCertificate, type EphemeralCertificate, type EphemeralOptions } from './ephemeral.js'
 export { findRepoRoot } from './repo-root.js'
