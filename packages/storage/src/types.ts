@@ -50,7 +50,8 @@ export interface SessionRow {
 
 export interface PostRow {
   id: number
-  authorId: number
+  /** Null when the author's account was deleted (the post stays, anonymised). */
+  authorId: number | null
   /** Author's username, or null when the account was deleted. */
   authorName: string | null
   body: string
@@ -60,9 +61,11 @@ export interface PostRow {
 
 export interface ChatMessageRow {
   id: number
-  senderId: number
+  /** Null when the sender's account was deleted (the message stays, anonymised). */
+  senderId: number | null
   senderName: string | null
-  recipientId: number
+  /** Null when the recipient's account was deleted. */
+  recipientId: number | null
   recipientName: string | null
   /** The sender's own id for the message: (senderId, clientId) is unique, which deduplicates resends. */
   clientId: string
@@ -97,9 +100,11 @@ export interface PresenceRow {
 export interface PageRequest {
   /** Return rows with an id below this one (cursor of the previous page). */
   before?: number
+  /** 1 to 1000 (`MAX_PAGE_LIMIT`); anything else throws a RangeError. */
   limit: number
 }
 
+/** Mutations of a user that does not exist throw `StorageError` `STORAGE_NOT_FOUND`. */
 export interface UserStore {
   /** Throws `StorageError` with code `STORAGE_CONFLICT` when the username key is taken. */
   createUser(user: NewUser): Promise<UserRow>
@@ -110,7 +115,10 @@ export interface UserStore {
   updatePasswordHash(userId: number, passwordHash: string): Promise<void>
   setRole(userId: number, role: Role): Promise<void>
   setSuspension(userId: number, suspendedUntil: number | null): Promise<void>
-  /** Removes the account, its credentials and sessions; posts and messages stay with a null author. */
+  /**
+   * Removes the account, its credentials, sessions, login failures, blocks (both ways) and presence
+   * history in one transaction; posts and messages stay with a null author/sender/recipient.
+   */
   deleteUser(userId: number): Promise<void>
 }
 
@@ -118,9 +126,14 @@ export interface LoginFailureStore {
   /**
    * Atomically counts one login attempt before the password is checked (so parallel guesses
    * cannot slip past the limit). An expired lock is cleared first. While locked nothing changes.
+   * Attempts still in flight after `LOGIN_ATTEMPT_TTL_MS` (their process died) stop counting.
+   * Unknown user: `STORAGE_NOT_FOUND`.
    */
   registerLoginAttempt(userId: number, now: number): Promise<LoginAttempt>
-  /** The attempt failed: when `attempt >= maxFailures`, lock until `now + blockMs`. */
+  /**
+   * The attempt failed: it moves from in flight to the consecutive failures; when the failures
+   * reach `maxFailures`, lock until `now + blockMs` (an existing lock is kept, not extended).
+   */
   recordLoginFailure(userId: number, now: number, maxFailures: number, blockMs: number): Promise<LoginAttempt>
   /** The attempt succeeded: the count starts again. */
   clearLoginFailures(userId: number): Promise<void>
@@ -135,14 +148,17 @@ export interface SessionStore {
   /** Ends every session of a user except, optionally, one. Returns the token hashes removed. */
   deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<string[]>
   listUserSessions(userId: number): Promise<SessionRow[]>
-  /** Removes sessions idle since `idleBefore` or past absolute expiry. Returns how many. */
+  /**
+   * Removes sessions idle since before `idleBefore` (`lastSeenAt < idleBefore`) or past absolute
+   * expiry (`expiresAt <= now`). Returns how many.
+   */
   deleteExpiredSessions(now: number, idleBefore: number): Promise<number>
 }
 
 export interface PostStore {
   createPost(authorId: number, body: string, now: number): Promise<PostRow>
   getPost(id: number): Promise<PostRow | null>
-  /** Newest first, stable under inserts: pages by id. */
+  /** Newest first, stable under inserts: pages by id (pass the last id seen as `before`). */
   listPosts(page: PageRequest): Promise<PostRow[]>
   /** Only the author may edit; returns null when no such post of this author. */
   updatePost(id: number, authorId: number, body: string, now: number): Promise<PostRow | null>
@@ -153,12 +169,13 @@ export interface PostStore {
 export interface MessageStore {
   /** Stores once per (senderId, clientId); a resend returns the first copy with `duplicate: true`. */
   storeMessage(message: NewChatMessage): Promise<StoredMessage>
-  /** Messages to this user not yet acknowledged by their client, oldest first. */
+  /** Messages to this user not yet acknowledged by their client, oldest first (`limit` default 1000). */
   pendingMessages(recipientId: number, limit?: number): Promise<ChatMessageRow[]>
   /** The recipient's client acknowledged these; ids of other recipients are ignored. */
   markDelivered(recipientId: number, ids: readonly number[], now: number): Promise<void>
   /** Both directions between two users, newest first, paged by id. */
   conversation(userA: number, userB: number, page: PageRequest): Promise<ChatMessageRow[]>
+  /** Undelivered messages to existing users, all recipients together (offline-queue depth). */
   countPending(): Promise<number>
 }
 
@@ -181,11 +198,21 @@ export interface PresenceStore {
   closePresence(id: number, at: number): Promise<void>
   /** At start-up: close what a crashed process of this instance left open. */
   closeInstancePresence(instanceId: string, at: number): Promise<void>
-  /** Users online at any moment since `since`: still online, or logged out at or after it. */
+  /** Users online at any moment since `since`: still online, or logged out at or after it. Ascending ids. */
   usersOnlineSince(since: number): Promise<number[]>
 }
 
+export type StorageBackend = 'sqlite' | 'postgres'
+
+export interface SchemaVersion {
+  /** Highest migration applied to this database. */
+  current: number
+  /** Highest migration this build knows. */
+  latest: number
+}
+
 export interface Storage {
+  readonly backend: StorageBackend
   readonly users: UserStore
   readonly loginFailures: LoginFailureStore
   readonly sessions: SessionStore
@@ -195,7 +222,10 @@ export interface Storage {
   readonly presence: PresenceStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
+  schemaVersion(): Promise<SchemaVersion>
   /** Integrity check: a list of problems, empty when sound. */
   check(): Promise<string[]>
+  /** SQLite only: a consistent online copy of the database at `destinationPath`. (PostgreSQL: use pg_dump.) */
+  backup?(destinationPath: string): Promise<void>
   close(): Promise<void>
 }

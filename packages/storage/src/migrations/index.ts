@@ -1,0 +1,14 @@
+/**
+ * The numbered migrations, oldest first. Append only: never edit or renumber one that has shipped;
+ * each entry carries its SQLite and PostgreSQL text side by side so both backends stay in step.
+ * @module
+ */
+import { accounts } from './001-accounts.js'
+import { boardAndChat } from './002-board-and-chat.js'
+import type { Migration } from './types.js'
+
+export type { Migration } from './types.js'
+
+export const migrations: readonly Migration[] = [accounts, boardAndChat]
+
+export const latestSchemaVersion = migrations.reduce((max, migration) => Math.max(max, migration.version), 0)

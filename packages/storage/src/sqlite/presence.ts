@@ -1,0 +1,31 @@
+import type { Database } from 'better-sqlite3'
+import type { PresenceStore } from '../types.js'
+import type { SqliteRunner } from './errors.js'
+
+export function createSqlitePresenceStore(db: Database, run: SqliteRunner): PresenceStore {
+  const open = db.prepare<[number, string, number], { id: number }>(
+    'INSERT INTO presence (user_id, instance_id, login_at) VALUES (?, ?, ?) RETURNING id',
+  )
+  const close = db.prepare<[number, number]>(
+    'UPDATE presence SET logout_at = max(login_at, ?) WHERE id = ? AND logout_at IS NULL',
+  )
+  const closeInstance = db.prepare<[number, string]>(
+    'UPDATE presence SET logout_at = max(login_at, ?) WHERE instance_id = ? AND logout_at IS NULL',
+  )
+  const onlineSince = db.prepare<[number], { id: number }>(
+    'SELECT DISTINCT user_id AS id FROM presence WHERE logout_at IS NULL OR logout_at >= ? ORDER BY user_id',
+  )
+
+  return {
+    openPresence: (userId, instanceId, at) => run(() => open.get(userId, instanceId, at)!.id),
+    closePresence: (id, at) =>
+      run(() => {
+        close.run(at, id)
+      }),
+    closeInstancePresence: (instanceId, at) =>
+      run(() => {
+        closeInstance.run(at, instanceId)
+      }),
+    usersOnlineSince: (since) => run(() => onlineSince.all(since).map((row) => row.id)),
+  }
+}

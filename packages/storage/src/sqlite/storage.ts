@@ -1,0 +1,78 @@
+/**
+ * The SQLite backend: one better-sqlite3 connection per Storage, in WAL mode so a board and a gateway
+ * process can share the file (readers never block the single writer; writers queue on busy_timeout).
+ * @module
+ */
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { latestSchemaVersion, migrations } from '../migrations/index.js'
+import type { Storage } from '../types.js'
+import { createSqliteBlockStore } from './blocks.js'
+import { checkSqlite } from './check.js'
+import { createRunner, toStorageError } from './errors.js'
+import { createSqliteLoginFailureStore } from './login-failures.js'
+import { createSqliteMessageStore } from './messages.js'
+import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
+import { createSqlitePostStore } from './posts.js'
+import { createSqlitePresenceStore } from './presence.js'
+import { createSqliteSessionStore } from './sessions.js'
+import { createSqliteUserStore } from './users.js'
+
+/** How long a writer waits for another process's write transaction before failing with STORAGE_UNAVAILABLE. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000
+
+/** Opens (creating the file and its directory when missing) and migrates a SQLite database. */
+export async function openSqliteStorage(path: string): Promise<Storage> {
+  let db: Database.Database
+  try {
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true })
+    db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS })
+  } catch (error) {
+    throw toStorageError(error)
+  }
+  return createSqliteStorage(db)
+}
+
+/**
+ * Wraps an already opened connection (tests use this to register fault-injection functions first).
+ * Sets the pragmas, runs the migrations and takes ownership: `close()` closes the connection.
+ */
+export async function createSqliteStorage(db: Database.Database): Promise<Storage> {
+  const run = createRunner(db)
+  try {
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+    db.pragma('journal_mode = WAL')
+    // FULL: a committed (acknowledged) transaction survives power loss too, not only a process crash.
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    migrateSqlite(db, migrations)
+  } catch (error) {
+    db.close()
+    throw toStorageError(error)
+  }
+  return {
+    backend: 'sqlite',
+    users: createSqliteUserStore(db, run),
+    loginFailures: createSqliteLoginFailureStore(db, run),
+    sessions: createSqliteSessionStore(db, run),
+    posts: createSqlitePostStore(db, run),
+    messages: createSqliteMessageStore(db, run),
+    blocks: createSqliteBlockStore(db, run),
+    presence: createSqlitePresenceStore(db, run),
+    migrate: () => run(() => migrateSqlite(db, migrations)),
+    schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
+    check: () => run(() => checkSqlite(db, latestSchemaVersion)),
+    backup: async (destinationPath) => {
+      try {
+        await mkdir(dirname(destinationPath), { recursive: true })
+        await db.backup(destinationPath)
+      } catch (error) {
+        throw toStorageError(error, db.open)
+      }
+    },
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}

@@ -1,0 +1,42 @@
+import type { Database } from 'better-sqlite3'
+import { userColumns } from '../sql/columns.js'
+import type { NewUser, Role, UserRow, UserStore } from '../types.js'
+import { notFound, type SqliteRunner } from './errors.js'
+
+export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStore {
+  const insert = db.prepare<[string, string, string, Role, number], UserRow>(
+    `INSERT INTO users (username, username_key, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)
+     RETURNING ${userColumns}`,
+  )
+  const byId = db.prepare<[number], UserRow>(`SELECT ${userColumns} FROM users WHERE id = ?`)
+  const byKey = db.prepare<[string], UserRow>(`SELECT ${userColumns} FROM users WHERE username_key = ?`)
+  // A JSON array keeps the statement fixed whatever the number of ids.
+  const byIds = db.prepare<[string], UserRow>(
+    `SELECT ${userColumns} FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  )
+  const all = db.prepare<[], UserRow>(`SELECT ${userColumns} FROM users ORDER BY id`)
+  const setHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?')
+  const setRole = db.prepare<[Role, number]>('UPDATE users SET role = ? WHERE id = ?')
+  const setSuspension = db.prepare<[number | null, number]>('UPDATE users SET suspended_until = ? WHERE id = ?')
+  // Foreign keys do the rest in the same statement: sessions, failures, blocks and presence cascade;
+  // posts and messages keep their rows with a NULL author.
+  const remove = db.prepare<[number]>('DELETE FROM users WHERE id = ?')
+
+  function mustChange(changes: number, userId: number): void {
+    if (changes === 0) throw notFound(`user ${userId}`)
+  }
+
+  return {
+    createUser: (user: NewUser) =>
+      run(() => insert.get(user.username, user.usernameKey, user.passwordHash, user.role ?? 'member', user.createdAt)!),
+    getUserById: (id) => run(() => byId.get(id) ?? null),
+    getUserByKey: (usernameKey) => run(() => byKey.get(usernameKey) ?? null),
+    getUsersByIds: (ids) => run(() => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)))),
+    listUsers: () => run(() => all.all()),
+    updatePasswordHash: (userId, passwordHash) =>
+      run(() => mustChange(setHash.run(passwordHash, userId).changes, userId)),
+    setRole: (userId, role) => run(() => mustChange(setRole.run(role, userId).changes, userId)),
+    setSuspension: (userId, until) => run(() => mustChange(setSuspension.run(until, userId).changes, userId)),
+    deleteUser: (userId) => run(() => db.transaction(() => mustChange(remove.run(userId).changes, userId)).immediate()),
+  }
+}
