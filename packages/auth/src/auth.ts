@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto'
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import { type Role, type SessionRow, type Storage, StorageErrorCode, type UserRow } from '@parley/storage'
+import { type AuthConfig, resolveAuthConfig } from './config.js'
+import { createCredentialCheck } from './credentials.js'
+import { invalidCredentials, suspended, usernameTaken } from './errors.js'
+import { type AuthLogger, silentLogger } from './logger.js'
+import { checkPassword, createArgon2Hasher, type PasswordHasher } from './password.js'
+import { type ClientInfo, createSessions, type IssuedSession, isSuspended } from './sessions.js'
+import { hashToken } from './tokens.js'
+import { type NormalizedUsername, normalizeUsername } from './username.js'
+
+export interface PublicUser {
+  id: number
+  username: string
+  role: Role
+}
+
+export interface Authenticated {
+  user: PublicUser
+  session: SessionRow
+}
+
+export interface Auth {
+  readonly config: AuthConfig
+  /** NFC-normalises and checks the rules; throws ParleyError UsernameEmpty | UsernameTooLong | UsernameBadCharacters. */
+  normalizeUsername(raw: string): NormalizedUsername
+  /** Throws ParleyError PasswordTooShort | PasswordTooLong (details: { min } / { max }). */
+  checkPassword(password: string): void
+  userExists(username: string): Promise<boolean>
+  /** Creates an account without a session (imports, admin tools). Throws the validation codes or UsernameTaken. */
+  createUser(username: string, password: string, options?: { role?: Role }): Promise<PublicUser>
+  /** Creates the account and a first session. Throws the validation codes or UsernameTaken. */
+  register(
+    username: string,
+    password: string,
+    client?: ClientInfo,
+  ): Promise<{ user: PublicUser; session: IssuedSession }>
+  /**
+   * Throws InvalidCredentials (also for unknown names, after the same argon2 work), NowLocked (this
+   * failure locked it, details.retryAfterMs), Locked (details.retryAfterMs), Suspended (details.until).
+   * Rehashes when argon2 params changed. Always issues a NEW session token (rotation).
+   */
+  login(username: string, password: string, client?: ClientInfo): Promise<{ user: PublicUser; session: IssuedSession }>
+  /** Looks a token up; null when missing/unknown/idle-expired/absolute-expired/user suspended or deleted. Touches lastSeenAt. */
+  authenticate(token: string | null | undefined): Promise<Authenticated | null>
+  /** Revokes that session server-side (no-op when unknown). */
+  logout(token: string): Promise<void>
+  /** Checks the current password, stores the new hash, revokes every OTHER session of the user; returns revoked token hashes. */
+  changePassword(userId: number, currentPassword: string, newPassword: string, keepToken?: string): Promise<string[]>
+  /** Admin reset: sets a new password without the old one and revokes ALL sessions; returns revoked token hashes. */
+  setPassword(userId: number, newPassword: string): Promise<string[]>
+  /** sha256 hex of a token, as stored in SessionRow.tokenHash. */
+  hashToken(token: string): string
+}
+
+export interface CreateAuthOptions {
+  storage: Storage
+  config?: Partial<AuthConfig>
+  now?: () => number
+  /** Replaces argon2id (tests wrap it to count verifications). */
+  hasher?: PasswordHasher
+  log?: AuthLogger
+}
+
+function publicUser(user: UserRow): PublicUser {
+  return { id: user.id, username: user.username, role: user.role }
+}
+
+function isConflict(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === StorageErrorCode.Conflict
+}
+
+export function createAuth(options: CreateAuthOptions): Auth {
+  const config = resolveAuthConfig(options.config)
+  const { storage } = options
+  const now = options.now ?? Date.now
+  const log = options.log ?? silentLogger
+  const hasher = options.hasher ?? createArgon2Hasher(config.argon2)
+  const sessions = createSessions({ storage, config, now })
+  const verifyPassword = createCredentialCheck({ storage, config, hasher, now, log })
+
+  // Unknown usernames are verified against this hash so they cost the same argon2 work as known ones.
+  const dummyHash = hasher.hash(randomBytes(16).toString('base64url'))
+  dummyHash.catch(() => undefined) // surfaced when awaited in login()
+
+  async function findUser(username: string): Promise<UserRow | null> {
+    let key: string
+    try {
+      key = normalizeUsername(username).usernameKey
+    } catch {
+      return null // a name breaking the rules can have no account
+    }
+    return storage.users.getUserByKey(key)
+  }
+
+  async function createUser(username: string, password: string, extra: { role?: Role } = {}): Promise<PublicUser> {
+    const name = normalizeUsername(username)
+    checkPassword(password, config)
+    // Checked first to spare the hashing work; the unique key in storage settles races.
+    if (await storage.users.getUserByKey(name.usernameKey)) throw usernameTaken()
+    const passwordHash = await hasher.hash(password)
+    try {
+      const user = await storage.users.createUser({ ...name, passwordHash, role: extra.role, createdAt: now() })
+      log.info({ userId: user.id }, 'account created')
+      return publicUser(user)
+    } catch (error) {
+      if (isConflict(error)) throw usernameTaken()
+      throw error
+    }
+  }
+
+  async function storeNewPassword(userId: number, newPassword: string, keepTokenHash?: string): Promise<string[]> {
+    checkPassword(newPassword, config)
+    const passwordHash = await hasher.hash(newPassword)
+    // Hash first, then sessions: once the new hash is in, the old password opens no new session.
+    await storage.users.updatePasswordHash(userId, passwordHash)
+    return storage.sessions.deleteUserSessions(userId, keepTokenHash)
+  }
+
+  return {
+    config,
+    normalizeUsername,
+    checkPassword: (password) => checkPassword(password, config),
+    hashToken,
+
+    async userExists(username) {
+      return (await findUser(username)) !== null
+    },
+
+    createUser,
+
+    async register(username, password, client) {
+      const user = await createUser(username, password)
+      return { user, session: await sessions.issue(user.id, client) }
+    },
+
+    async login(username, password, client = {}) {
+      // Longer than any valid password: cannot match; reject without hashing megabytes.
+      if (password.length > 4 * config.maxPasswordLength) throw invalidCredentials()
+      const user = await findUser(username)
+      if (!user) {
+        await hasher.verify(await dummyHash, password)
+        log.info({ ip: client.ip ?? null }, 'login failed: unknown username')
+        throw invalidCredentials()
+      }
+      await verifyPassword(user, password, client)
+      // Suspension is only revealed to someone who knows the password.
+      if (isSuspended(user, now())) {
+        log.warn({ userId: user.id, ip: client.ip ?? null }, 'login refused: account suspended')
+        throw suspended(user.suspendedUntil!)
+      }
+      if (hasher.needsRehash(user.passwordHash)) {
+        await storage.users.updatePasswordHash(user.id, await hasher.hash(password))
+        log.info({ userId: user.id }, 'password rehashed with current parameters')
+      }
+      const session = await sessions.issue(user.id, client)
+      log.info({ userId: user.id, ip: client.ip ?? null }, 'login')
+      return { user: publicUser(user), session }
+    },
+
+    async authenticate(token) {
+      const found = await sessions.lookup(token)
+      return found && { user: publicUser(found.user), session: found.session }
+    },
+
+    logout: (token) => sessions.revoke(token),
+
+    async changePassword(userId, currentPassword, newPassword, keepToken) {
+      const user = await storage.users.getUserById(userId)
+      if (!user) throw new ParleyError(ErrorCode.Unauthorized, 'No such account')
+      checkPassword(newPassword, config)
+      // The current password is checked under the lockout too: a stolen session must not become a guessing oracle.
+      await verifyPassword(user, currentPassword, {})
+      const revoked = await storeNewPassword(userId, newPassword, keepToken ? hashToken(keepToken) : undefined)
+      log.info({ userId, revokedSessions: revoked.length }, 'password changed')
+      return revoked
+    },
+
+    async setPassword(userId, newPassword) {
+      if (!(await storage.users.getUserById(userId))) throw new ParleyError(ErrorCode.NotFound, 'No such account')
+      const revoked = await storeNewPassword(userId, newPassword)
+      await storage.loginFailures.clearLoginFailures(userId)
+      log.info({ userId, revokedSessions: revoked.length }, 'password reset')
+      return revoked
+    },
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Accounts, passwords (argon2id), lockout and server-side sessions, shared by the board and the chat.
+ * @module
+ */
+export { type Auth, type Authenticated, type CreateAuthOptions, createAuth, type PublicUser } from './auth.js'
+export {
+  type AuthConfig,
+  defaultAuthConfig,
+  MAX_USERNAME_LENGTH,
+  MIN_ARGON2_MEMORY_KIB,
+  MIN_ARGON2_TIME_COST,
+  resolveAuthConfig,
+} from './config.js'
+export type { AuthLogger } from './logger.js'
+export { createArgon2Hasher, type PasswordHasher } from './password.js'
+export type { ClientInfo, IssuedSession } from './sessions.js'
+export { hashToken } from './tokens.js'
+export { type NormalizedUsername, normalizeUsername, usernameKeyOf } from './username.js'

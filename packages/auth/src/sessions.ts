@@ -1,0 +1,75 @@
+import type { SessionRow, Storage, UserRow } from '@parley/storage'
+import type { AuthConfig } from './config.js'
+import { hashToken, isWellFormedToken, newToken } from './tokens.js'
+
+/** lastSeenAt is written at most this often per session: authenticate() runs on every request. */
+export const TOUCH_INTERVAL_MS = 60_000
+
+export interface ClientInfo {
+  ip?: string | null
+  userAgent?: string | null
+}
+
+export interface IssuedSession {
+  /** 32 random bytes, base64url. Only its hash is stored. */
+  token: string
+  /** Absolute expiry (epoch ms); the session ends earlier when idle for `sessionIdleMs`. */
+  expiresAt: number
+}
+
+/** Longest user agent kept; the header is client-controlled. */
+const MAX_USER_AGENT = 512
+
+export function isSuspended(user: UserRow, now: number): boolean {
+  return user.suspendedUntil !== null && user.suspendedUntil > now
+}
+
+export function createSessions(deps: { storage: Storage; config: AuthConfig; now: () => number }) {
+  const { storage, config, now } = deps
+
+  async function issue(userId: number, client: ClientInfo = {}): Promise<IssuedSession> {
+    const token = newToken()
+    const createdAt = now()
+    const expiresAt = createdAt + config.sessionAbsoluteMs
+    await storage.sessions.createSession({
+      tokenHash: hashToken(token),
+      userId,
+      createdAt,
+      lastSeenAt: createdAt,
+      expiresAt,
+      userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      ip: client.ip ?? null,
+    })
+    return { token, expiresAt }
+  }
+
+  /** The live session of a token and its user, or null; ends sessions found expired or suspended. */
+  async function lookup(token: string | null | undefined): Promise<{ user: UserRow; session: SessionRow } | null> {
+    if (!token || !isWellFormedToken(token)) return null
+    const tokenHash = hashToken(token)
+    const session = await storage.sessions.getSession(tokenHash)
+    if (!session) return null
+    const at = now()
+    if (session.expiresAt <= at || session.lastSeenAt + config.sessionIdleMs <= at) {
+      await storage.sessions.deleteSession(tokenHash)
+      return null
+    }
+    const user = await storage.users.getUserById(session.userId)
+    if (!user || isSuspended(user, at)) {
+      await storage.sessions.deleteSession(tokenHash)
+      return null
+    }
+    if (at - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      await storage.sessions.touchSession(tokenHash, at)
+      return { user, session: { ...session, lastSeenAt: at } }
+    }
+    return { user, session }
+  }
+
+  async function revoke(token: string): Promise<void> {
+    if (!isWellFormedToken(token)) return
+    await storage.sessions.deleteSession(hashToken(token))
+  }
+
+  return { issue, lookup, revoke }
+}

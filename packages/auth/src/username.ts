@@ -1,0 +1,52 @@
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import { MAX_USERNAME_LENGTH } from './config.js'
+
+/**
+ * Characters a username may not contain: controls (Cc), format characters such as zero-width
+ * joiners and bidi overrides (Cf), every separator (Z*: spaces, line and paragraph separators) and
+ * other whitespace, lone surrogates (Cs), private-use (Co) and unassigned (Cn) code points. The
+ * last three cannot be shown or compared reliably.
+ */
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Z}\p{White_Space}\p{Cs}\p{Co}\p{Cn}]/u
+
+export interface NormalizedUsername {
+  /** As typed, NFC-normalised: what others see. */
+  username: string
+  /** The case-insensitive unique key. */
+  usernameKey: string
+}
+
+/**
+ * The unique key of a username: NFC, then upper-cased and lower-cased again, then NFC once more.
+ * Upper-then-lower approximates Unicode full case folding without a table: "ß" and "ss", final "ς"
+ * and "σ", "ſ" and "s" get one key, which plain `toLowerCase()` misses. Both case mappings are
+ * locale-independent in JavaScript; the last NFC undoes decompositions the mappings can produce.
+ */
+export function usernameKeyOf(nfcUsername: string): string {
+  return nfcUsername.toUpperCase().toLowerCase().normalize('NFC')
+}
+
+/** NFC-normalises a username and checks its rules, throwing a ParleyError naming the broken rule. */
+export function normalizeUsername(raw: string): NormalizedUsername {
+  const username = raw.normalize('NFC')
+  if (username.length === 0) throw new ParleyError(ErrorCode.UsernameEmpty, 'Username must not be empty')
+  // Lengths count code points (what a person calls characters), not UTF-16 units.
+  const length = [...username].length
+  if (length > MAX_USERNAME_LENGTH) {
+    throw new ParleyError(
+      ErrorCode.UsernameTooLong,
+      `Username must be at most ${MAX_USERNAME_LENGTH} characters (it has ${length})`,
+      { max: MAX_USERNAME_LENGTH },
+    )
+  }
+  const bad = FORBIDDEN.exec(username)
+  if (bad) {
+    const codePoint = `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+    throw new ParleyError(
+      ErrorCode.UsernameBadCharacters,
+      `Username must not contain spaces, control or invisible characters (found ${codePoint})`,
+      { codePoint },
+    )
+  }
+  return { username, usernameKey: usernameKeyOf(username) }
+}
