@@ -6,6 +6,8 @@ export interface StorageOptions {
   databaseUrl?: string
   /** Default 'data/parley.db', relative to the working directory. */
   sqlitePath?: string
+  /** PostgreSQL only: the schema to use (created when missing), e.g. one per test run. Default: the server's search_path. */
+  schema?: string
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/parley.db'
