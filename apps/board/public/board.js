@@ -1,0 +1,111 @@
+// Parley board: live updates over Server-Sent Events and local times. Progressive enhancement only:
+// without this script the page works the same, with a plain Reload link. User text is only ever
+// put into the page with textContent, never as HTML.
+;(() => {
+  function localiseTimes(root) {
+    for (const time of root.querySelectorAll('time[datetime]')) {
+      const date = new Date(time.dateTime)
+      if (!Number.isNaN(date.getTime())) {
+        time.title = time.textContent
+        time.textContent = date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+      }
+    }
+  }
+
+  function confirmDeletes(root) {
+    for (const form of root.querySelectorAll('form.delete-form')) {
+      form.addEventListener('submit', (event) => {
+        if (!window.confirm('Delete this post?')) event.preventDefault()
+      })
+    }
+  }
+
+  localiseTimes(document)
+  confirmDeletes(document)
+
+  const list = document.getElementById('posts')
+  const template = document.getElementById('post-template')
+  const status = document.getElementById('live-status')
+  const empty = document.getElementById('no-posts')
+  if (!list || !template || !('EventSource' in window)) return
+
+  const viewerId = Number(list.dataset.userId)
+  const live = list.dataset.live === 'true'
+
+  function setStatus(text, isLive) {
+    if (!status) return
+    status.hidden = false
+    status.textContent = text
+    status.classList.toggle('live', isLive)
+  }
+
+  function fill(item, post) {
+    item.id = `post-${post.id}`
+    item.dataset.postId = String(post.id)
+    item.querySelector('.author').textContent = post.authorName ?? '[deleted account]'
+    const time = item.querySelector('time')
+    time.dateTime = new Date(post.createdAt).toISOString()
+    time.textContent = time.dateTime
+    item.querySelector('.edited').hidden = post.updatedAt === null
+    item.querySelector('.post-body').textContent = post.body
+    localiseTimes(item)
+  }
+
+  function render(post) {
+    const item = template.content.firstElementChild.cloneNode(true)
+    fill(item, post)
+    if (post.authorId === viewerId) {
+      item.querySelector('.post-actions').hidden = false
+      item.querySelector('.edit-link').href = `/posts/${post.id}/edit`
+      item.querySelector('.delete-form').action = `/posts/${post.id}/delete`
+      confirmDeletes(item)
+    }
+    item.classList.add('fresh')
+    return item
+  }
+
+  function onCreated(post) {
+    if (!live || document.getElementById(`post-${post.id}`)) return
+    list.prepend(render(post))
+    if (empty) empty.hidden = true
+  }
+
+  function onUpdated(post) {
+    const item = document.getElementById(`post-${post.id}`)
+    if (!item) return
+    item.querySelector('.post-body').textContent = post.body
+    item.querySelector('.edited').hidden = post.updatedAt === null
+  }
+
+  function onDeleted(id) {
+    document.getElementById(`post-${id}`)?.remove()
+    if (empty && !list.querySelector('.post')) empty.hidden = false
+  }
+
+  function parse(message) {
+    try {
+      return JSON.parse(message.data)
+    } catch {
+      return null
+    }
+  }
+
+  const source = new EventSource('/events')
+  source.addEventListener('open', () => setStatus('Live', true))
+  source.addEventListener('error', () => {
+    // EventSource reconnects by itself while the server allows it; a closed stream (signed out) does not.
+    setStatus(source.readyState === EventSource.CLOSED ? 'Offline: use Reload' : 'Reconnecting…', false)
+  })
+  source.addEventListener('created', (message) => {
+    const event = parse(message)
+    if (event) onCreated(event.post)
+  })
+  source.addEventListener('updated', (message) => {
+    const event = parse(message)
+    if (event) onUpdated(event.post)
+  })
+  source.addEventListener('deleted', (message) => {
+    const event = parse(message)
+    if (event) onDeleted(event.id)
+  })
+})()

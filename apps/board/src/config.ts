@@ -1,0 +1,124 @@
+/**
+ * Environment → typed, validated `BoardConfig`. Parsed once at start-up (main.ts); a bad value stops
+ * start-up with a message naming the variable. Defaults need no configuration at all.
+ * @module
+ */
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { findRepoRoot } from '@parley/certs'
+import { type Static, Type } from 'typebox'
+import { Compile } from 'typebox/compile'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const LogLevel = Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)))
+
+export const BoardConfig = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** SQLite file, used unless `databaseUrl` selects PostgreSQL. */
+  databasePath: Type.String({ minLength: 1 }),
+  databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+  certsDir: Type.String({ minLength: 1 }),
+  mediaDir: Type.String({ minLength: 1 }),
+  maxUploadBytes: Type.Integer({ minimum: 1 }),
+  minPasswordLength: Type.Integer({ minimum: 1, maximum: 1024 }),
+  blockDurationSeconds: Type.Integer({ minimum: 1 }),
+  sessionIdleMinutes: Type.Integer({ minimum: 1 }),
+  sessionAbsoluteHours: Type.Integer({ minimum: 1 }),
+  /** Login and register attempts per minute, counted per client IP and per account name. */
+  authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Seconds between SSE heartbeat comments (keeps proxies from closing idle streams). */
+  sseHeartbeatSeconds: Type.Integer({ minimum: 1 }),
+  /** Origins of the chat gateway's WebSocket, allowed by the CSP's connect-src. */
+  chatGatewayOrigins: Type.Array(Type.String({ pattern: '^wss?://[^\\s/]+$' })),
+  logLevel: LogLevel,
+})
+export type BoardConfig = Static<typeof BoardConfig>
+
+const boardConfig = Compile(BoardConfig)
+
+/** Which environment variable feeds which field, for error messages. */
+const VARIABLES: Record<keyof BoardConfig, string> = {
+  host: 'BOARD_HOST',
+  port: 'BOARD_PORT',
+  databasePath: 'DATABASE_PATH',
+  databaseUrl: 'DATABASE_URL',
+  certsDir: 'CERTS_DIR',
+  mediaDir: 'MEDIA_DIR',
+  maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  minPasswordLength: 'MIN_PASSWORD_LENGTH',
+  blockDurationSeconds: 'BLOCK_DURATION',
+  sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
+  sessionAbsoluteHours: 'SESSION_ABSOLUTE_HOURS',
+  authRateLimitPerMinute: 'AUTH_RATE_LIMIT',
+  sseHeartbeatSeconds: 'SSE_HEARTBEAT_SECONDS',
+  chatGatewayOrigins: 'CHAT_GATEWAY_ORIGINS',
+  logLevel: 'LOG_LEVEL',
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The repository root (the folder with pnpm-workspace.yaml) above this module, for default paths. */
+export function defaultRepoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const root = findRepoRoot(here)
+  if (!root)
+    throw new ConfigError(`Cannot find pnpm-workspace.yaml above ${here}: set DATABASE_PATH, CERTS_DIR and MEDIA_DIR`)
+  return root
+}
+
+/** A whole decimal number stays a string otherwise, so the schema reports it instead of NaN slipping through. */
+function integer(value: string | undefined, fallback: number): number | string {
+  if (value === undefined || value === '') return fallback
+  return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value
+}
+
+function path(value: string | undefined, fallback: string, base: string): string {
+  if (value === undefined || value === '') return fallback
+  return isAbsolute(value) ? value : resolve(base, value)
+}
+
+/**
+ * Reads the board's settings from `env`. Relative paths are resolved against `cwd` (default: the
+ * process's); unset paths default to folders of the repository root.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string; cwd?: string } = {}): BoardConfig {
+  const root = options.repoRoot ?? defaultRepoRoot()
+  const cwd = options.cwd ?? process.cwd()
+  const raw = {
+    host: env.BOARD_HOST || 'localhost',
+    port: integer(env.BOARD_PORT, 8181),
+    databasePath: path(env.DATABASE_PATH, join(root, 'data', 'parley.db'), cwd),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    certsDir: path(env.CERTS_DIR, join(root, 'certs'), cwd),
+    mediaDir: path(env.MEDIA_DIR, join(root, 'media'), cwd),
+    maxUploadBytes: integer(env.MAX_UPLOAD_BYTES, 100 * 1024 * 1024),
+    minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
+    blockDurationSeconds: integer(env.BLOCK_DURATION, 60),
+    sessionIdleMinutes: integer(env.SESSION_IDLE_MINUTES, 30),
+    sessionAbsoluteHours: integer(env.SESSION_ABSOLUTE_HOURS, 12),
+    authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT, 10),
+    sseHeartbeatSeconds: integer(env.SSE_HEARTBEAT_SECONDS, 25),
+    chatGatewayOrigins: (env.CHAT_GATEWAY_ORIGINS ?? 'wss://localhost:8182 wss://127.0.0.1:8182')
+      .split(/[\s,]+/)
+      .filter((origin) => origin !== ''),
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+  if (!boardConfig.Check(raw)) {
+    // One message per variable: the first error of each field (a union reports one error per member).
+    const problems = new Map<string, string>()
+    for (const error of boardConfig.Errors(raw)) {
+      const field = error.instancePath.split('/')[1] as keyof BoardConfig | undefined
+      if (!field || problems.has(field)) continue
+      const message = field === 'logLevel' ? `must be one of ${LOG_LEVELS.join(', ')}` : error.message
+      problems.set(field, `${VARIABLES[field]} ${message} (got ${JSON.stringify(raw[field])})`)
+    }
+    throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
+  }
+  return boardConfig.Parse(raw)
+}

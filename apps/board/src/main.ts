@@ -1,0 +1,108 @@
+/**
+ * Starts the board: reads the environment (the only place that does), creates certificates when
+ * missing, opens storage, listens, and shuts down gracefully on SIGTERM/SIGINT.
+ * @module
+ */
+import { createAuth } from '@parley/auth'
+import { ensureCerts } from '@parley/certs'
+import { openStorage } from '@parley/storage'
+import { pino } from 'pino'
+import { ConfigError, loadConfig } from './config.js'
+import { createLocalPostEvents } from './events/post-events.js'
+import { createMediaLibrary } from './media/index.js'
+import { createServer } from './server.js'
+
+/** Log fields that may carry secrets: never written, whatever logs them. */
+export const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.token',
+  '*._csrf',
+  'password',
+  'token',
+  '_csrf',
+]
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } })
+  const certs = await ensureCerts(config.certsDir)
+  if (certs.created.ca)
+    logger.info({ caPath: certs.caPath, reason: certs.created.ca }, 'created a local certificate authority')
+  if (certs.created.leaf)
+    logger.info({ certPath: certs.certPath, reason: certs.created.leaf }, 'created the localhost certificate')
+
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.databasePath })
+  const auth = createAuth({
+    storage,
+    log: logger.child({ module: 'auth' }),
+    config: {
+      minPasswordLength: config.minPasswordLength,
+      blockDurationMs: config.blockDurationSeconds * 1000,
+      sessionIdleMs: config.sessionIdleMinutes * 60_000,
+      sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
+    },
+  })
+  const events = createLocalPostEvents()
+  const app = await createServer(config, {
+    logger,
+    storage,
+    auth,
+    tls: { key: certs.key, cert: certs.cert },
+    media: createMediaLibrary(config.mediaDir),
+    events,
+    now: Date.now,
+  })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // A client that never finishes must not keep the process alive for ever.
+    setTimeout(() => {
+      logger.error('in-flight requests did not finish within 10 s: exiting anyway')
+      process.exit(1)
+    }, 10_000).unref()
+    try {
+      await app.close()
+      await events.close()
+      await storage.close()
+      logger.info('stopped')
+      process.exit(0)
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down')
+      process.exit(1)
+    }
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  logger.info(
+    { url: `https://${config.host}:${port}/`, caPath: certs.caPath },
+    `Parley board on https://${config.host}:${port}/`,
+  )
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

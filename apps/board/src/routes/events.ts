@@ -1,0 +1,85 @@
+/**
+ * `GET /events`: Server-Sent Events with the board's changes (`created`, `updated`, `deleted`) for
+ * signed-in users. A comment line every heartbeat keeps proxies from closing the idle stream; at
+ * each heartbeat the session is looked up again (without extending it), so a stream ends soon
+ * after its session is signed out, revoked or expired. The server ends open streams when it shuts down.
+ * @module
+ */
+import type { Auth } from '@parley/auth'
+import { ErrorCode } from '@parley/protocol'
+import type { Storage } from '@parley/storage'
+import type { PostEvent, PostEvents } from '../events/post-events.js'
+import type { BoardPlugin } from '../http/types.js'
+
+export interface EventsRoutesOptions {
+  auth: Auth
+  storage: Storage
+  events: PostEvents
+  now: () => number
+  heartbeatMs: number
+}
+
+/** One SSE message; JSON never contains a raw newline, so `data:` stays one line. */
+export function formatSse(event: PostEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+}
+
+export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, options) => {
+  const { auth, storage, events, now, heartbeatMs } = options
+
+  async function sessionStillValid(token: string): Promise<boolean> {
+    const session = await storage.sessions.getSession(auth.hashToken(token))
+    const at = now()
+    return session !== null && session.expiresAt > at && at - session.lastSeenAt <= auth.config.sessionIdleMs
+  }
+
+  app.get('/events', async (request, reply) => {
+    // EventSource cannot follow a sign-in redirect usefully: answer 401 and let the page fall back to Reload.
+    if (!request.user || !request.sessionToken) {
+      return reply.code(401).send({ error: { code: ErrorCode.Unauthorized, message: 'Please sign in first' } })
+    }
+    const user = request.user
+    const token = request.sessionToken
+    const log = request.log.child({ userId: user.id })
+    const raw = reply.raw
+    // Headers set so far (helmet, request id) are on the raw response or the reply: keep both.
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) raw.setHeader(name, value as string)
+    }
+    reply.hijack()
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    })
+    raw.write('retry: 3000\n: connected\n\n')
+
+    let ended = false
+    const unsubscribe = events.subscribe((event) => {
+      if (!ended) raw.write(formatSse(event))
+    })
+    const end = () => {
+      if (ended) return
+      ended = true
+      clearInterval(heartbeat)
+      unsubscribe()
+      app.longLived.delete(end)
+      raw.end()
+    }
+    const heartbeat = setInterval(() => {
+      sessionStillValid(token).then(
+        (valid) => {
+          if (!valid) {
+            log.info('event stream ended: session no longer valid')
+            end()
+          } else if (!ended) raw.write(': heartbeat\n\n')
+        },
+        (error: unknown) => log.warn({ err: error }, 'session check failed'),
+      )
+    }, heartbeatMs)
+    app.longLived.add(end)
+    raw.once('close', end)
+    log.debug('event stream opened')
+    return reply
+  })
+}

@@ -1,0 +1,54 @@
+/**
+ * Helpers for HTML forms: reading a field of an unvalidated body, and turning an auth ParleyError
+ * into the message shown next to the field it concerns.
+ * @module
+ */
+import { ErrorCode, type ParleyError } from '@parley/protocol'
+
+export interface FieldErrors {
+  username?: string
+  password?: string
+  body?: string
+  file?: string
+  /** About the whole form (wrong credentials, blocked account, …). */
+  form?: string
+}
+
+/** A string field of a parsed body, '' when absent or not a string (the body may have failed validation). */
+export function field(body: unknown, name: string): string {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
+  return typeof value === 'string' ? value : ''
+}
+
+/** Browsers send textarea newlines as CRLF; store and count them as one LF character. */
+export function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n')
+}
+
+const USERNAME_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.UsernameTaken,
+  ErrorCode.UsernameEmpty,
+  ErrorCode.UsernameTooLong,
+  ErrorCode.UsernameBadCharacters,
+])
+const PASSWORD_CODES: ReadonlySet<string> = new Set([ErrorCode.PasswordTooShort, ErrorCode.PasswordTooLong])
+const LOCK_CODES: ReadonlySet<string> = new Set([ErrorCode.Locked, ErrorCode.NowLocked])
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000))
+}
+
+/** Where an auth error is shown, and with which words. */
+export function authFieldError(error: ParleyError): FieldErrors {
+  if (USERNAME_CODES.has(error.code)) return { username: error.message }
+  if (PASSWORD_CODES.has(error.code)) return { password: error.message }
+  if (LOCK_CODES.has(error.code)) {
+    const retryAfterMs = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : 0
+    const prefix =
+      error.code === ErrorCode.NowLocked
+        ? 'Wrong username or password. This account is now blocked after too many failed sign-ins'
+        : 'This account is blocked after too many failed sign-ins'
+    return { form: `${prefix}: try again in ${seconds(retryAfterMs)} s.` }
+  }
+  return { form: error.message }
+}

@@ -1,0 +1,149 @@
+/**
+ * The board: newest posts first with stable cursor pages (`?before=<id>`), posting, and editing or
+ * deleting one's own posts. Every change is published on the PostEvents bus for live pages.
+ * Forms follow Post/Redirect/Get; a rejected post re-renders the page with the text kept.
+ * @module
+ */
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import type { PostRow, Storage } from '@parley/storage'
+import { Type } from 'typebox'
+import type { PostEvents } from '../events/post-events.js'
+import { RETURNING_COOKIE } from '../http/cookies.js'
+import { presentPost, snapshotOf } from '../http/present.js'
+import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
+import { requireUser } from '../plugins/session.js'
+import { type FieldErrors, field, normalizeNewlines } from './forms.js'
+
+export const PAGE_SIZE = 50
+export const MAX_POST_LENGTH = 4000
+
+export interface PostsRoutesOptions {
+  storage: Storage
+  events: PostEvents
+  now: () => number
+}
+
+const BoardQuery = Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) })
+const PostParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+/** 1–4000 characters (code points, after CRLF → LF), not only whitespace. */
+const PostBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: MAX_POST_LENGTH, pattern: '\\S' }),
+  _csrf: Type.Optional(Type.String()),
+})
+
+function bodyError(text: string): string {
+  const length = [...text].length
+  if (length > MAX_POST_LENGTH) {
+    return `A post can be at most ${MAX_POST_LENGTH} characters; this one has ${length}.`
+  }
+  return 'Write something before posting.'
+}
+
+/** Runs before validation, so the length rule counts a browser's CRLF newline as one character. */
+async function normalizeBody(request: AnyRequest): Promise<void> {
+  const body = request.body as Record<string, unknown> | null | undefined
+  if (body && typeof body.body === 'string') body.body = normalizeNewlines(body.body)
+}
+
+function notFound(): ParleyError {
+  return new ParleyError(ErrorCode.NotFound, 'There is no such post (it may have been deleted).')
+}
+
+export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storage, events, now }) => {
+  async function renderBoard(
+    request: AnyRequest,
+    reply: AnyReply,
+    before: number | undefined,
+    form: { body: string; errors: FieldErrors },
+    status = 200,
+  ) {
+    const user = requireUser(request)
+    const rows = await storage.posts.listPosts({ before, limit: PAGE_SIZE + 1 })
+    const page = rows.slice(0, PAGE_SIZE)
+    const olderCursor = rows.length > PAGE_SIZE ? (page.at(-1)?.id ?? null) : null
+    return reply.code(status).view('board', {
+      title: 'Board',
+      posts: page.map((post) => presentPost(post, user.id)),
+      olderCursor,
+      isFirstPage: before === undefined,
+      before: before ?? null,
+      form,
+      maxLength: MAX_POST_LENGTH,
+      script: true,
+    })
+  }
+
+  /** The post if it exists and belongs to the user: 404 when missing, 403 when someone else's. */
+  async function ownPost(request: AnyRequest, id: number): Promise<PostRow> {
+    const user = requireUser(request)
+    const post = await storage.posts.getPost(id)
+    if (!post) throw notFound()
+    if (post.authorId !== user.id) throw new ParleyError(ErrorCode.Forbidden, 'You can only change your own posts.')
+    return post
+  }
+
+  app.get('/', { schema: { querystring: BoardQuery } }, async (request, reply) => {
+    if (!request.user) return reply.redirect(request.cookies[RETURNING_COOKIE] ? '/login' : '/register', 303)
+    return renderBoard(request, reply, request.query.before, { body: '', errors: {} })
+  })
+
+  app.post(
+    '/posts',
+    { schema: { body: PostBody }, attachValidation: true, preValidation: normalizeBody },
+    async (request, reply) => {
+      const user = requireUser(request)
+      if (request.validationError) {
+        const text = field(request.body, 'body')
+        return renderBoard(request, reply, undefined, { body: text, errors: { body: bodyError(text) } }, 400)
+      }
+      const post = await storage.posts.createPost(user.id, request.body.body, now())
+      request.log.info({ postId: post.id, userId: user.id }, 'post created')
+      await events.publish({ type: 'created', post: snapshotOf(post) })
+      return reply.redirect('/', 303)
+    },
+  )
+
+  app.get('/posts/:id/edit', { schema: { params: PostParams } }, async (request, reply) => {
+    const post = await ownPost(request, request.params.id)
+    return reply.view('edit', {
+      title: 'Edit post',
+      post: presentPost(post, post.authorId),
+      body: post.body,
+      errors: {},
+      maxLength: MAX_POST_LENGTH,
+    })
+  })
+
+  app.post(
+    '/posts/:id/edit',
+    { schema: { params: PostParams, body: PostBody }, attachValidation: true, preValidation: normalizeBody },
+    async (request, reply) => {
+      const post = await ownPost(request, request.params.id)
+      if (request.validationError) {
+        const text = field(request.body, 'body')
+        return reply.code(400).view('edit', {
+          title: 'Edit post',
+          post: presentPost(post, post.authorId),
+          body: text,
+          errors: { body: bodyError(text) },
+          maxLength: MAX_POST_LENGTH,
+        })
+      }
+      const user = requireUser(request)
+      const updated = await storage.posts.updatePost(post.id, user.id, request.body.body, now())
+      if (!updated) throw notFound() // deleted in between
+      request.log.info({ postId: post.id, userId: user.id }, 'post edited')
+      await events.publish({ type: 'updated', post: snapshotOf(updated) })
+      return reply.redirect(`/#post-${post.id}`, 303)
+    },
+  )
+
+  app.post('/posts/:id/delete', { schema: { params: PostParams } }, async (request, reply) => {
+    const user = requireUser(request)
+    const post = await ownPost(request, request.params.id)
+    if (!(await storage.posts.deletePost(post.id, user.id))) throw notFound()
+    request.log.info({ postId: post.id, userId: user.id }, 'post deleted')
+    await events.publish({ type: 'deleted', id: post.id })
+    return reply.redirect('/', 303)
+  })
+}

@@ -1,0 +1,107 @@
+/**
+ * `createServer(config, deps)`: the board's Fastify app, fully wired but not listening, so tests can
+ * `inject()` into it or listen on port 0. main.ts is the only caller of `listen`.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { Auth } from '@parley/auth'
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import type { Storage } from '@parley/storage'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { BoardConfig } from './config.js'
+import type { PostEvents } from './events/post-events.js'
+import type { BoardInstance } from './http/types.js'
+import type { MediaLibrary } from './media/index.js'
+import { publicDir, viewsDir } from './paths.js'
+import { csrfPlugin } from './plugins/csrf.js'
+import { describeError, errorHandlerPlugin, sendError } from './plugins/error-handler.js'
+import { gracefulClosePlugin } from './plugins/graceful-close.js'
+import { sameOriginPlugin } from './plugins/same-origin.js'
+import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { loadSession, sessionDecorators } from './plugins/session.js'
+import { viewsPlugin } from './plugins/views.js'
+import { authRoutes } from './routes/auth.js'
+import { eventsRoutes } from './routes/events.js'
+import { healthRoutes } from './routes/health.js'
+import { mediaRoutes } from './routes/media.js'
+import { postsRoutes } from './routes/posts.js'
+
+export interface BoardDeps {
+  logger: FastifyBaseLogger
+  storage: Storage
+  auth: Auth
+  tls: { key: string | Buffer; cert: string | Buffer }
+  media: MediaLibrary
+  events: PostEvents
+  /** The clock (epoch ms), for post times. */
+  now: () => number
+}
+
+/** Form posts are small (a post is at most 4000 characters); uploads are multipart with their own limit. */
+export const FORM_BODY_LIMIT = 256 * 1024
+
+export async function createServer(config: BoardConfig, deps: BoardDeps): Promise<BoardInstance> {
+  const { logger, storage, auth, tls, media, events, now } = deps
+  const app: BoardInstance = Fastify({
+    loggerInstance: logger,
+    http2: true,
+    https: { allowHTTP1: true, key: tls.key, cert: tls.cert },
+    bodyLimit: FORM_BODY_LIMIT,
+    // Request ids are ours, never taken from a client header, and returned for support requests.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errorHandlerPlugin)
+  await app.register(gracefulClosePlugin)
+  await app.register(securityHeadersPlugin, { connectOrigins: config.chatGatewayOrigins })
+  await app.register(cookie)
+  await app.register(formbody)
+  await app.register(sessionDecorators)
+  await app.register(csrfPlugin)
+  await app.register(sameOriginPlugin)
+  await app.register(viewsPlugin, { viewsDir })
+  await app.register(rateLimit, { global: false })
+
+  await app.register(fastifyStatic, {
+    root: publicDir,
+    prefix: '/static/',
+    // Short cache with revalidation: the files change with each release and carry no version in their name.
+    maxAge: '1h',
+    index: false,
+  })
+  await app.register(healthRoutes, { storage })
+
+  // Everything below knows who is signed in.
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', loadSession(auth))
+    await pages.register(authRoutes, { auth, rateLimitPerMinute: config.authRateLimitPerMinute })
+    await pages.register(postsRoutes, { storage, events, now })
+    await pages.register(eventsRoutes, {
+      auth,
+      storage,
+      events,
+      now,
+      heartbeatMs: config.sseHeartbeatSeconds * 1000,
+    })
+    await pages.register(mediaRoutes, { library: media, maxUploadBytes: config.maxUploadBytes })
+  })
+
+  app.setNotFoundHandler({ preHandler: loadSession(auth) }, async (request, reply) => {
+    const view = describeError(new ParleyError(ErrorCode.NotFound, 'There is nothing at this address.'))
+    return sendError(request, reply, view)
+  })
+
+  return app
+}
