@@ -1,0 +1,145 @@
+/**
+ * Sign-in and sign-out: `lookup`, `login` (optionally creating the account), `resume` (a chat token
+ * or the board's cookie), `logout`. A user online under another session is refused; a token resume
+ * of the same session replaces its stale connection at once.
+ * @module
+ */
+import type { PublicUser } from '@parley/auth'
+import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION } from '@parley/protocol'
+import type { GatewayContext } from '../context.js'
+import type { SessionKind } from '../registry.js'
+import type { ChatSession } from '../session.js'
+import type { Command } from './index.js'
+import { pushPending } from './messaging.js'
+import { visibleOnline } from './users.js'
+
+function alreadySignedIn(): ParleyError {
+  return new ParleyError(ErrorCode.InvalidCommand, 'Already logged in on this connection')
+}
+
+export const lookup: Command<'lookup'> = async (ctx, session, frame) => {
+  const { username } = ctx.auth.normalizeUsername(frame.username)
+  const exists = await ctx.auth.userExists(username)
+  session.send({ type: 'lookup', replyTo: frame.id, username, exists, canCreate: ctx.config.allowNewUsers })
+}
+
+function clientInfo(session: ChatSession) {
+  return { ip: session.upgrade.ip, userAgent: session.upgrade.userAgent }
+}
+
+export const login: Command<'login'> = async (ctx, session, frame) => {
+  if (session.user) throw alreadySignedIn()
+  let result: Awaited<ReturnType<typeof ctx.auth.login>> | undefined
+  if (frame.create && !(await ctx.auth.userExists(frame.username))) {
+    if (!ctx.config.allowNewUsers) {
+      throw new ParleyError(ErrorCode.Forbidden, 'New accounts cannot be created from the chat on this server')
+    }
+    try {
+      result = await ctx.auth.register(frame.username, frame.password, clientInfo(session))
+      session.log.info({ userId: result.user.id }, 'account created from the chat')
+    } catch (error) {
+      // Someone created the name in between: this is a login now.
+      if (!isParleyError(error) || error.code !== ErrorCode.UsernameTaken) throw error
+    }
+  }
+  result ??= await ctx.auth.login(frame.username, frame.password, clientInfo(session))
+  const { user, session: issued } = result
+  await signIn(ctx, session, user, { token: issued.token, kind: 'token', fresh: true }, frame.id)
+}
+
+export const resume: Command<'resume'> = async (ctx, session, frame) => {
+  if (session.user) throw alreadySignedIn()
+  if (frame.token !== undefined) {
+    const found = await ctx.auth.authenticate(frame.token)
+    if (!found) throw new ParleyError(ErrorCode.Unauthorized, 'Your session has ended. Please log in again')
+    await signIn(ctx, session, found.user, { token: frame.token, kind: 'token', fresh: false }, frame.id)
+    return
+  }
+  const cookie = session.upgrade.cookieSession
+  if (!cookie) throw new ParleyError(ErrorCode.Unauthorized, 'No board session: log in first')
+  const found = await ctx.auth.authenticate(cookie.token)
+  if (!found) throw new ParleyError(ErrorCode.Unauthorized, 'Your board session has ended. Please log in again')
+  await signIn(ctx, session, found.user, { token: cookie.token, kind: 'cookie', fresh: false }, frame.id)
+}
+
+export const logout: Command<'logout'> = async (ctx, session) => {
+  const user = session.user!
+  // A chat token ends with the chat; a browser's board session is the board's to end.
+  if (user.kind === 'token') await ctx.auth.logout(user.token)
+  session.bye('logout')
+}
+
+interface Credentials {
+  token: string
+  kind: SessionKind
+  /** The token was issued by this login: revoke it when the sign-in is refused. */
+  fresh: boolean
+}
+
+/**
+ * Registers the connection, replies `welcome`, announces the user and pushes the offline queue.
+ * Everything between the already-online check and the welcome runs without awaiting, so two
+ * concurrent logins cannot both pass the check, and no event reaches the client before its welcome.
+ */
+async function signIn(
+  ctx: GatewayContext,
+  session: ChatSession,
+  user: PublicUser,
+  credentials: Credentials,
+  replyTo: string,
+): Promise<void> {
+  const sessionHash = ctx.auth.hashToken(credentials.token)
+  const [blockedIds, blockerIds] = await Promise.all([
+    ctx.storage.blocks.blockedBy(user.id),
+    ctx.storage.blocks.blockersOf(user.id),
+  ])
+  const blocked = (await ctx.storage.users.getUsersByIds(blockedIds)).map((row) => row.username).sort()
+
+  const refuse = session.ended || ctx.registry.onlineUnderOtherSession(user.id, sessionHash)
+  if (refuse) {
+    if (credentials.fresh) await ctx.auth.logout(credentials.token)
+    if (session.ended) return
+    session.log.info({ userId: user.id }, 'login refused: already online under another session')
+    throw new ParleyError(ErrorCode.AlreadyOnline, 'This account is already logged in elsewhere', {
+      user: user.username,
+    })
+  }
+
+  session.signIn({
+    userId: user.id,
+    username: user.username,
+    token: credentials.token,
+    sessionHash,
+    kind: credentials.kind,
+  })
+  const first = ctx.registry.add(user.id, user.username, {
+    connection: session,
+    connId: session.connId,
+    sessionHash,
+    kind: credentials.kind,
+  })
+  if (credentials.kind === 'token' && !first) {
+    // A CLI reconnecting: its old socket of the same session (maybe on another instance) goes now.
+    void ctx.bus.publish({
+      kind: 'kick',
+      userId: user.id,
+      reason: 'replaced',
+      sessionHash,
+      tokenOnly: true,
+      exceptConnId: session.connId,
+    })
+  }
+  session.send({
+    type: 'welcome',
+    replyTo,
+    v: PROTOCOL_VERSION,
+    username: user.username,
+    ...(credentials.kind === 'token' ? { token: credentials.token } : {}),
+    timeoutSeconds: ctx.config.timeoutSeconds,
+    online: visibleOnline(ctx, user.id, blockerIds),
+    blocked,
+  })
+  session.log.info({ kind: credentials.kind, first }, 'signed in')
+  if (first) ctx.presence.online(user.id, user.username)
+  await pushPending(ctx, session)
+}

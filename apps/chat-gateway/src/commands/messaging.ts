@@ -1,0 +1,74 @@
+/**
+ * Direct messages: `message` (validate, store, ack, push), `received` (the client has shown them:
+ * they leave the offline queue), and the offline-queue replay after sign-in. A message is acked
+ * only after it is stored, and stored once per (sender, client id), so resends are harmless.
+ * @module
+ */
+import { ErrorCode, ParleyError, type ServerMessageOf } from '@parley/protocol'
+import type { ChatMessageRow } from '@parley/storage'
+import type { GatewayContext } from '../context.js'
+import type { ChatSession } from '../session.js'
+import type { Command } from './index.js'
+import { findUser, me } from './users.js'
+
+/** Queued messages pushed at once; the next batch follows when the client confirmed this one. */
+export const OFFLINE_BATCH = 100
+
+function messageEvent(row: ChatMessageRow, offline: boolean): ServerMessageOf<'message'> {
+  return {
+    type: 'message',
+    messageId: row.id,
+    from: row.senderName ?? '(deleted user)',
+    text: row.body,
+    at: row.createdAt,
+    offline,
+  }
+}
+
+export const message: Command<'message'> = async (ctx, session, frame) => {
+  const sender = me(session)
+  const recipient = await findUser(ctx, frame.to)
+  if (recipient.id === sender.userId) {
+    throw new ParleyError(ErrorCode.SelfTarget, 'You cannot send a message to yourself', { user: recipient.username })
+  }
+  if ((await ctx.storage.blocks.blockedBy(recipient.id)).includes(sender.userId)) {
+    throw new ParleyError(ErrorCode.BlockedByRecipient, 'The recipient has blocked you', { user: recipient.username })
+  }
+  const { message: row, duplicate } = await ctx.storage.messages.storeMessage({
+    senderId: sender.userId,
+    recipientId: recipient.id,
+    clientId: frame.id,
+    body: frame.text,
+    createdAt: ctx.now(),
+  })
+  const online = ctx.registry.isOnline(recipient.id)
+  session.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
+  if (duplicate) {
+    session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
+    return
+  }
+  await ctx.bus.publish({ kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) })
+}
+
+export const received: Command<'received'> = async (ctx, session, frame) => {
+  const user = me(session)
+  await ctx.storage.messages.markDelivered(user.userId, frame.ids, ctx.now())
+  for (const id of frame.ids) session.outstanding.delete(id)
+  if (session.morePending && session.outstanding.size === 0) await pushPending(ctx, session)
+}
+
+/** Pushes the next batch of the user's offline queue (oldest first) that this connection has not been sent. */
+export async function pushPending(ctx: GatewayContext, session: ChatSession): Promise<void> {
+  const user = me(session)
+  const limit = OFFLINE_BATCH + session.outstanding.size
+  const rows = await ctx.storage.messages.pendingMessages(user.userId, limit)
+  let pushed = 0
+  for (const row of rows) {
+    if (pushed === OFFLINE_BATCH) break
+    if (session.outstanding.has(row.id)) continue
+    session.pushMessage(messageEvent(row, true))
+    pushed += 1
+  }
+  session.morePending = rows.length === limit
+  if (pushed > 0) session.log.debug({ pushed }, 'offline messages pushed')
+}

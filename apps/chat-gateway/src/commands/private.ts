@@ -1,0 +1,94 @@
+/**
+ * Brokering a private (peer-to-peer) chat: `startprivate` asks the target, `private_answer`
+ * declines or accepts with the acceptor's listening endpoint; the gateway then hands both sides a
+ * single-use ticket and the initiator the endpoint and certificate fingerprint. The private
+ * messages themselves never pass through the gateway.
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import type { GatewayContext } from '../context.js'
+import type { Command } from './index.js'
+import { findUser, me } from './users.js'
+
+function notEnabled(name: string): ParleyError {
+  return new ParleyError(ErrorCode.PrivateNotEnabled, `Private messaging to ${name} is not enabled`, { user: name })
+}
+
+async function mayTalkPrivately(ctx: GatewayContext, a: number, b: number): Promise<boolean> {
+  return (
+    a !== b && ctx.registry.isOnline(a) && ctx.registry.isOnline(b) && !(await ctx.storage.blocks.eitherBlocked(a, b))
+  )
+}
+
+/** The address the gateway saw, as a host candidate for the initiator (IPv4-mapped IPv6 unwrapped). */
+function observedHost(ip: string | null): string | null {
+  if (!ip) return null
+  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip
+}
+
+export const startPrivate: Command<'startprivate'> = async (ctx, session, frame) => {
+  const user = me(session)
+  const target = await findUser(ctx, frame.user)
+  if (!(await mayTalkPrivately(ctx, user.userId, target.id))) throw notEnabled(target.username)
+  const request = ctx.privateBroker.open(
+    {
+      requestId: randomBytes(12).toString('base64url'),
+      fromUserId: user.userId,
+      from: user.username,
+      fromConnId: session.connId,
+      toUserId: target.id,
+      to: target.username,
+    },
+    ctx.now(),
+  )
+  await ctx.bus.publish({
+    kind: 'deliver',
+    userId: target.id,
+    frame: { type: 'private_request', requestId: request.requestId, from: user.username },
+  })
+  session.send({ type: 'ack', replyTo: frame.id, user: target.username })
+}
+
+export const privateAnswer: Command<'private_answer'> = async (ctx, session, frame) => {
+  const user = me(session)
+  if (frame.accept && !frame.endpoint) {
+    throw new ParleyError(ErrorCode.BadMessage, 'Accepting a private chat needs the endpoint you listen on')
+  }
+  const request = ctx.privateBroker.take(frame.requestId, user.userId, ctx.now())
+  if (!request) {
+    throw new ParleyError(ErrorCode.InvalidCommand, 'No such private chat request (expired or already answered)')
+  }
+  if (!frame.accept) {
+    await ctx.bus.publish({
+      kind: 'deliver',
+      userId: request.fromUserId,
+      connId: request.fromConnId,
+      frame: { type: 'private_declined', user: user.username },
+    })
+    session.send({ type: 'ack', replyTo: frame.id, user: request.from })
+    return
+  }
+  if (!(await mayTalkPrivately(ctx, user.userId, request.fromUserId))) throw notEnabled(request.from)
+  const endpoint = frame.endpoint!
+  const observed = observedHost(session.upgrade.ip)
+  const hosts = observed && !endpoint.hosts.includes(observed) ? [...endpoint.hosts, observed] : endpoint.hosts
+  const ticket = randomBytes(24).toString('base64url')
+  await ctx.bus.publish({
+    kind: 'deliver',
+    userId: request.fromUserId,
+    connId: request.fromConnId,
+    frame: {
+      type: 'private_ready',
+      user: user.username,
+      role: 'initiator',
+      ticket,
+      port: endpoint.port,
+      hosts: hosts.slice(0, 8),
+      fingerprint: endpoint.fingerprint,
+    },
+  })
+  session.send({ type: 'ack', replyTo: frame.id, user: request.from })
+  session.send({ type: 'private_ready', user: request.from, role: 'acceptor', ticket })
+  session.log.info({ peerUserId: request.fromUserId }, 'private link brokered')
+}

@@ -1,0 +1,219 @@
+/**
+ * Environment + command line → typed, validated `ChatConfig`. Parsed once at start-up (main.ts);
+ * a bad value stops start-up with a message naming the variable or flag. Defaults need no
+ * configuration at all. Precedence: flag > positional argument > environment > default.
+ * @module
+ */
+import { hostname } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { type Static, Type } from 'typebox'
+import { Compile } from 'typebox/compile'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const LogLevel = Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)))
+const Origin = Type.String({ pattern: '^https?://[^\\s/]+$' })
+
+/** What `createGateway` needs. */
+export const GatewayConfig = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Seconds without a user command before the gateway logs the user out. */
+  timeoutSeconds: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 }),
+  /** A `login {create: true}` of an unknown name creates the account. */
+  allowNewUsers: Type.Boolean(),
+  /** Browser pages allowed to connect (exact `Origin` header values). Clients sending no Origin are not browsers. */
+  allowedOrigins: Type.Array(Origin),
+  /** A client whose unsent data passes this is cut off (slow consumer). */
+  maxBufferedBytes: Type.Integer({ minimum: 1024 }),
+  /** Ping interval; a peer that missed the previous ping is dropped. Sessions are re-checked at each tick. */
+  heartbeatMs: Type.Integer({ minimum: 50 }),
+  /** Token bucket per connection: refill rate and capacity (frames). */
+  ratePerSecond: Type.Number({ exclusiveMinimum: 0 }),
+  rateBurst: Type.Integer({ minimum: 1 }),
+  /** Names this process in the presence history; a restart with the same id closes what a crash left open. */
+  instanceId: Type.String({ minLength: 1, maxLength: 200 }),
+})
+export type GatewayConfig = Static<typeof GatewayConfig>
+
+/** Everything main.ts needs: the gateway's settings plus storage, TLS, auth and logging. */
+export const ChatConfig = Type.Object({
+  ...GatewayConfig.properties,
+  /** Seconds an account stays locked after 3 wrong passwords in a row. */
+  blockDurationSeconds: Type.Integer({ minimum: 1 }),
+  databasePath: Type.String({ minLength: 1 }),
+  databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+  certsDir: Type.String({ minLength: 1 }),
+  minPasswordLength: Type.Integer({ minimum: 1, maximum: 1024 }),
+  logLevel: LogLevel,
+})
+export type ChatConfig = Static<typeof ChatConfig>
+
+const chatConfig = Compile(ChatConfig)
+
+/** Which environment variable feeds which field, for error messages. */
+const VARIABLES: Record<keyof ChatConfig, string> = {
+  host: 'CHAT_HOST',
+  port: 'CHAT_PORT',
+  timeoutSeconds: 'CHAT_TIMEOUT',
+  allowNewUsers: 'CHAT_ALLOW_NEW_USERS',
+  allowedOrigins: 'CHAT_ALLOWED_ORIGINS',
+  maxBufferedBytes: 'CHAT_MAX_BUFFERED_BYTES',
+  heartbeatMs: 'CHAT_HEARTBEAT_MS',
+  ratePerSecond: 'CHAT_RATE_PER_SECOND',
+  rateBurst: 'CHAT_RATE_BURST',
+  instanceId: 'CHAT_INSTANCE_ID',
+  blockDurationSeconds: 'BLOCK_DURATION',
+  databasePath: 'DATABASE_PATH',
+  databaseUrl: 'DATABASE_URL',
+  certsDir: 'CERTS_DIR',
+  minPasswordLength: 'MIN_PASSWORD_LENGTH',
+  logLevel: 'LOG_LEVEL',
+}
+
+/** The command-line names of the fields settable there (flags, then the original positional order). */
+const FLAGS = { port: '--port', host: '--host', blockDurationSeconds: '--block-duration', timeoutSeconds: '--timeout' }
+const POSITIONALS = ['port', 'blockDurationSeconds', 'timeoutSeconds'] as const
+const POSITIONAL_NAMES = { port: '<port>', blockDurationSeconds: '<block_duration>', timeoutSeconds: '<timeout>' }
+
+export const USAGE = `Usage: chat-gateway [<port> [<block_duration> [<timeout>]]]
+       chat-gateway [--port N] [--host NAME] [--block-duration SECONDS] [--timeout SECONDS]
+Environment: ${Object.values(VARIABLES).join(', ')}`
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** A whole decimal number stays a string otherwise, so the schema reports it instead of NaN slipping through. */
+function integer(value: string | undefined, fallback: number): number | string {
+  if (value === undefined || value === '') return fallback
+  return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value
+}
+
+function decimal(value: string | undefined, fallback: number): number | string {
+  if (value === undefined || value === '') return fallback
+  return /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value
+}
+
+function boolean(value: string | undefined, fallback: boolean): boolean | string {
+  if (value === undefined || value === '') return fallback
+  const normalised = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(normalised)) return true
+  if (['0', 'false', 'no', 'off'].includes(normalised)) return false
+  return value
+}
+
+function path(value: string | undefined, fallback: string, base: string): string {
+  if (value === undefined || value === '') return fallback
+  return isAbsolute(value) ? value : resolve(base, value)
+}
+
+type CommandLine = Partial<Record<keyof typeof FLAGS, string>>
+interface Sourced {
+  values: CommandLine
+  /** Where each command-line value came from, for error messages. */
+  names: Partial<Record<keyof typeof FLAGS, string>>
+  help: boolean
+}
+
+function parseCommandLine(argv: readonly string[]): Sourced {
+  let parsed: ReturnType<typeof parseCommandLineStrict>
+  try {
+    parsed = parseCommandLineStrict(argv)
+  } catch (cause) {
+    throw new ConfigError(`${(cause as Error).message}\n${USAGE}`)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length > POSITIONALS.length) {
+    throw new ConfigError(`Too many arguments: ${positionals.join(' ')}\n${USAGE}`)
+  }
+  const result: Sourced = { values: {}, names: {}, help: values.help === true }
+  positionals.forEach((value, index) => {
+    const field = POSITIONALS[index]!
+    result.values[field] = value
+    result.names[field] = POSITIONAL_NAMES[field]
+  })
+  for (const [field, flag] of Object.entries(FLAGS) as [keyof typeof FLAGS, string][]) {
+    const value = values[flag.slice(2) as 'port' | 'host' | 'block-duration' | 'timeout']
+    if (value === undefined) continue
+    result.values[field] = value
+    result.names[field] = flag
+  }
+  return result
+}
+
+function parseCommandLineStrict(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'block-duration': { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+export interface LoadConfigOptions {
+  /** Default folder for `data/` and `certs/`. */
+  repoRoot: string
+  /** Base of relative paths in the environment; default the process's working directory. */
+  cwd?: string
+  /** The machine name in the default instance id. */
+  hostname?: string
+}
+
+export interface LoadedConfig {
+  config: ChatConfig
+  /** `--help` was given: print USAGE and exit. */
+  help: boolean
+}
+
+/**
+ * Reads the gateway's settings from `env` and `argv` (the arguments after the script name). Relative
+ * paths are resolved against `cwd`; unset paths default to folders of the repository root.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], options: LoadConfigOptions): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd()
+  const cli = parseCommandLine(argv)
+  const port = integer(cli.values.port ?? env.CHAT_PORT, 8182)
+  const raw = {
+    host: cli.values.host || env.CHAT_HOST || 'localhost',
+    port,
+    timeoutSeconds: integer(cli.values.timeoutSeconds ?? env.CHAT_TIMEOUT, 600),
+    allowNewUsers: boolean(env.CHAT_ALLOW_NEW_USERS, true),
+    allowedOrigins: (env.CHAT_ALLOWED_ORIGINS ?? 'https://localhost:8181,https://127.0.0.1:8181')
+      .split(/[\s,]+/)
+      .filter((origin) => origin !== ''),
+    maxBufferedBytes: integer(env.CHAT_MAX_BUFFERED_BYTES, 1024 * 1024),
+    heartbeatMs: integer(env.CHAT_HEARTBEAT_MS, 30_000),
+    ratePerSecond: decimal(env.CHAT_RATE_PER_SECOND, 20),
+    rateBurst: integer(env.CHAT_RATE_BURST, 60),
+    instanceId: env.CHAT_INSTANCE_ID || `${options.hostname ?? hostname()}:${port}`,
+    blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
+    databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    certsDir: path(env.CERTS_DIR, join(options.repoRoot, 'certs'), cwd),
+    minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+  if (!chatConfig.Check(raw)) {
+    // One message per setting: the first error of each field (a union reports one error per member).
+    const problems = new Map<string, string>()
+    for (const error of chatConfig.Errors(raw)) {
+      const field = error.instancePath.split('/')[1] as keyof ChatConfig | undefined
+      if (!field || problems.has(field)) continue
+      const name = cli.names[field as keyof typeof FLAGS] ?? VARIABLES[field]
+      const message = field === 'logLevel' ? `must be one of ${LOG_LEVELS.join(', ')}` : error.message
+      problems.set(field, `${name} ${message} (got ${JSON.stringify(raw[field])})`)
+    }
+    throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
+  }
+  return { config: chatConfig.Parse(raw), help: cli.help }
+}

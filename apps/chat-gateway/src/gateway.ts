@@ -1,0 +1,188 @@
+/**
+ * `createGateway(config, deps)`: an HTTPS server whose upgrades become chat connections. Checks
+ * run at the `upgrade` event before the WebSocket handshake (ws README, "Client authentication");
+ * `ws` runs with `noServer`, a 64 KiB `maxPayload` and no compression.
+ * @module
+ */
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Auth } from '@parley/auth'
+import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
+import type { Storage } from '@parley/storage'
+import type { Logger } from 'pino'
+import { type ServerOptions, WebSocketServer } from 'ws'
+import { type ChatBus, createInProcessBus } from './bus.js'
+import type { GatewayConfig } from './config.js'
+import type { GatewayContext } from './context.js'
+import { deliverLocally } from './delivery.js'
+import { startHeartbeat } from './heartbeat.js'
+import { createPresenceTracker } from './presence.js'
+import { PrivateBroker } from './private-broker.js'
+import { RecentIds } from './recent-ids.js'
+import { Registry } from './registry.js'
+import { ChatSession, type UpgradeInfo } from './session.js'
+import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
+
+export interface GatewayDeps {
+  log: Logger
+  storage: Storage
+  auth: Auth
+  /** The server's TLS key and certificate (PEM). */
+  tls: { key: Buffer | string; cert: Buffer | string }
+  /** Fan-out between instances; default: in-process (one instance). */
+  bus?: ChatBus
+  /** The clock for timestamps and presence history; default `Date.now`. */
+  now?: () => number
+}
+
+export interface Gateway {
+  readonly host: string
+  /** The port listened on (the real one when `config.port` was 0). */
+  readonly port: number
+  /** Open connections, signed in or not. */
+  connectionCount(): number
+  /** Says `bye {shutdown}` to every client, closes them, records their logout, and stops listening. */
+  close(): Promise<void>
+}
+
+/** How long a closing client may take to answer the close frame before its socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 3000
+const PRIVATE_REQUEST_TTL_MS = 120_000
+const REMEMBERED_BROADCASTS = 10_000
+
+export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
+  const now = deps.now ?? Date.now
+  const log = deps.log
+  const ownBus = deps.bus === undefined
+  const bus = deps.bus ?? createInProcessBus((error) => log.error({ err: error }, 'bus handler failed'))
+  // A crash of an earlier process of this instance left its users "online" in the history.
+  await deps.storage.presence.closeInstancePresence(config.instanceId, now())
+
+  const ctx: GatewayContext = {
+    config,
+    storage: deps.storage,
+    auth: deps.auth,
+    bus,
+    log,
+    now,
+    registry: new Registry<ChatSession>(),
+    sessions: new Set(),
+    presence: createPresenceTracker({
+      storage: deps.storage,
+      bus,
+      log,
+      now,
+      instanceId: config.instanceId,
+      announce: () => !ctx.shuttingDown,
+    }),
+    privateBroker: new PrivateBroker(PRIVATE_REQUEST_TTL_MS),
+    broadcastIds: new RecentIds(REMEMBERED_BROADCASTS),
+    shuttingDown: false,
+  }
+  const unsubscribe = bus.subscribe((event) => deliverLocally(ctx, event))
+
+  // `closeTimeout` (ws >= 8.18) is missing from @types/ws, hence the widened type.
+  const wsOptions: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  }
+  const wss = new WebSocketServer(wsOptions)
+
+  const server: Server = createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' })
+  server.on('request', (req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: 'ok', connections: ctx.sessions.size }))
+      return
+    }
+    res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' })
+    res.end(`Parley chat gateway: connect with a WebSocket client offering the subprotocol ${SUBPROTOCOL}\n`)
+  })
+  server.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'))
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'))
+    if (ctx.shuttingDown) {
+      refuseUpgrade(socket, { status: 503, message: 'The chat server is shutting down' })
+      return
+    }
+    const refusal = checkUpgrade(req, config.allowedOrigins)
+    if (refusal) {
+      log.info({ status: refusal.status, origin: req.headers.origin ?? null }, 'upgrade refused')
+      refuseUpgrade(socket, refusal)
+      return
+    }
+    const origin = req.headers.origin ?? null
+    // Only an allowed page's cookie counts; clients without an Origin sign in with a password or token.
+    const cookieToken = origin ? readCookie(req.headers.cookie, SESSION_COOKIE) : null
+    const authenticated = cookieToken ? deps.auth.authenticate(cookieToken) : Promise.resolve(null)
+    authenticated.then(
+      (found) => {
+        const info: UpgradeInfo = {
+          ip: req.socket.remoteAddress ?? null,
+          userAgent: req.headers['user-agent']?.slice(0, 300) ?? null,
+          origin,
+          cookieSession: found && cookieToken ? { token: cookieToken, userId: found.user.id } : null,
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          if (ctx.shuttingDown) {
+            ws.close(1001, 'shutdown')
+            return
+          }
+          const session = new ChatSession(ctx, ws, info)
+          ctx.sessions.add(session)
+          session.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
+        })
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'cookie authentication failed at upgrade')
+        refuseUpgrade(socket, { status: 503, message: 'The chat server cannot reach its storage' })
+      },
+    )
+  })
+
+  const stopHeartbeat = startHeartbeat(ctx)
+  server.listen(config.port, config.host)
+  try {
+    await once(server, 'listening')
+  } catch (error) {
+    stopHeartbeat()
+    unsubscribe()
+    throw error
+  }
+  const port = (server.address() as AddressInfo).port
+
+  let closing: Promise<void> | undefined
+  async function close(): Promise<void> {
+    ctx.shuttingDown = true
+    stopHeartbeat()
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+    const sessions = [...ctx.sessions]
+    const closed = sessions.map((session) =>
+      session.ws.readyState === session.ws.CLOSED ? Promise.resolve() : once(session.ws, 'close').then(() => undefined),
+    )
+    for (const session of sessions) session.bye('shutdown')
+    // ws destroys a socket that does not complete the closing handshake within closeTimeout.
+    await Promise.all(closed)
+    await ctx.presence.settle()
+    unsubscribe()
+    if (ownBus) await bus.close()
+    server.closeAllConnections()
+    await serverClosed
+  }
+
+  return {
+    host: config.host,
+    port,
+    connectionCount: () => ctx.sessions.size,
+    close: () => {
+      closing ??= close()
+      return closing
+    },
+  }
+}

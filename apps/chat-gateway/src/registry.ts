@@ -1,0 +1,92 @@
+/**
+ * Who is online on this gateway instance: user → their connections, with the session each belongs
+ * to. Pure state (no I/O), so its rules are tested directly.
+ * @module
+ */
+
+/** How a connection signed in: a chat token (CLI, one connection per session) or the board's cookie (browser tabs). */
+export type SessionKind = 'token' | 'cookie'
+
+export interface ConnectionEntry<C> {
+  readonly connection: C
+  readonly connId: string
+  readonly sessionHash: string
+  readonly kind: SessionKind
+}
+
+interface OnlineUser<C> {
+  readonly username: string
+  readonly connections: Map<string, ConnectionEntry<C>>
+}
+
+export class Registry<C> {
+  readonly #users = new Map<number, OnlineUser<C>>()
+
+  /** Adds a connection; true when it is the user's first (the user just came online). */
+  add(userId: number, username: string, entry: ConnectionEntry<C>): boolean {
+    let user = this.#users.get(userId)
+    const first = user === undefined
+    if (!user) {
+      user = { username, connections: new Map() }
+      this.#users.set(userId, user)
+    }
+    user.connections.set(entry.connId, entry)
+    return first
+  }
+
+  /** Removes a connection; true when it was the user's last (the user just went offline). False when unknown. */
+  remove(userId: number, connId: string): boolean {
+    const user = this.#users.get(userId)
+    if (!user?.connections.delete(connId)) return false
+    if (user.connections.size > 0) return false
+    this.#users.delete(userId)
+    return true
+  }
+
+  has(userId: number, connId: string): boolean {
+    return this.#users.get(userId)?.connections.has(connId) ?? false
+  }
+
+  isOnline(userId: number): boolean {
+    return this.#users.has(userId)
+  }
+
+  connectionsOf(userId: number): C[] {
+    return [...(this.#users.get(userId)?.connections.values() ?? [])].map((entry) => entry.connection)
+  }
+
+  /** True when the user is online under a session other than `sessionHash` (a second login elsewhere). */
+  onlineUnderOtherSession(userId: number, sessionHash: string): boolean {
+    const user = this.#users.get(userId)
+    if (!user) return false
+    for (const entry of user.connections.values()) if (entry.sessionHash !== sessionHash) return true
+    return false
+  }
+
+  /** The token-kind connections of one session, except `exceptConnId`: stale CLI sockets a resume replaces. */
+  tokenConnectionsOfSession(userId: number, sessionHash: string, exceptConnId: string): C[] {
+    const user = this.#users.get(userId)
+    if (!user) return []
+    return [...user.connections.values()]
+      .filter((entry) => entry.kind === 'token' && entry.sessionHash === sessionHash && entry.connId !== exceptConnId)
+      .map((entry) => entry.connection)
+  }
+
+  /** Every online user of this instance, ordered by name. */
+  onlineUsers(): { id: number; username: string }[] {
+    return [...this.#users.entries()]
+      .map(([id, user]) => ({ id, username: user.username }))
+      .sort((a, b) => a.username.localeCompare(b.username))
+  }
+
+  /** Every connection with its user, for heartbeats and shutdown. */
+  *entries(): IterableIterator<{ userId: number } & ConnectionEntry<C>> {
+    for (const [userId, user] of this.#users) {
+      for (const entry of user.connections.values()) yield { userId, ...entry }
+    }
+  }
+
+  get userCount(): number {
+    return this.#users.size
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * One WebSocket connection: decodes and rate-limits its frames, runs them one at a time (so a
+ * user's messages are stored in the order sent), keeps its inactivity timer, and ends it with the
+ * right `bye` and close code. It logs ids only, never message bodies, passwords or tokens.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  type ByeReason,
+  type ClientMessage,
+  decodeClientMessage,
+  ErrorCode,
+  encode,
+  ParleyError,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@parley/protocol'
+import type { Logger } from 'pino'
+import { WebSocket } from 'ws'
+import { byeMessage, CloseCode, closeCodeFor } from './close-codes.js'
+import { dispatch } from './commands/index.js'
+import type { GatewayContext } from './context.js'
+import { toErrorFrame } from './error-frame.js'
+import { TokenBucket } from './rate-limit.js'
+import type { SessionKind } from './registry.js'
+
+/** Facts from the HTTP upgrade, checked before the WebSocket was accepted. */
+export interface UpgradeInfo {
+  ip: string | null
+  userAgent: string | null
+  origin: string | null
+  /** The board session of the `__Host-parley` cookie, authenticated at the upgrade (allowed Origins only). */
+  cookieSession: { token: string; userId: number } | null
+}
+
+export interface SignedInUser {
+  userId: number
+  username: string
+  /** The session token (kept to re-check the session at each heartbeat; never logged). */
+  token: string
+  sessionHash: string
+  kind: SessionKind
+}
+
+/** Malformed frames in a row before the connection is closed with 1008. */
+export const MAX_BAD_FRAMES = 5
+/** Frames waiting for the previous one to finish before the connection counts as abusive. */
+const MAX_QUEUED_FRAMES = 64
+/** `received` frames are automatic acknowledgements: they cost a tenth of a user command. */
+const RECEIVED_COST = 0.1
+
+function requestId(raw: string): string | undefined {
+  try {
+    const id = (JSON.parse(raw) as { id?: unknown } | null)?.id
+    return typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export class ChatSession {
+  readonly connId = randomUUID()
+  readonly ws: WebSocket
+  readonly upgrade: UpgradeInfo
+  readonly #ctx: GatewayContext
+  log: Logger
+  user: SignedInUser | null = null
+  /** Cleared at each heartbeat ping, set by the pong. */
+  alive = true
+  /** Message ids pushed on this connection that the client has not confirmed with `received`. */
+  readonly outstanding = new Set<number>()
+  /** The offline queue held more than one batch: push the next once this one is confirmed. */
+  morePending = false
+  readonly #bucket: TokenBucket
+  #rateViolations = 0
+  #badFrames = 0
+  #queue: Promise<void> = Promise.resolve()
+  #queued = 0
+  #inactivity: NodeJS.Timeout | undefined
+  #ended = false
+  #released = false
+
+  constructor(ctx: GatewayContext, ws: WebSocket, upgrade: UpgradeInfo) {
+    this.#ctx = ctx
+    this.ws = ws
+    this.upgrade = upgrade
+    this.log = ctx.log.child({ connId: this.connId })
+    this.#bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst, ctx.now())
+    ws.on('message', (data, isBinary) => this.#onFrame(data as Buffer, isBinary))
+    ws.on('pong', () => {
+      this.alive = true
+    })
+    // ws closes the socket itself on protocol errors (1002, 1007 bad UTF-8, 1009 too big); this only logs.
+    ws.on('error', (error) => this.log.debug({ err: error }, 'connection error'))
+    ws.on('close', (code) => {
+      this.log.info({ code }, 'connection closed')
+      this.#release()
+    })
+    this.resetInactivity()
+  }
+
+  /** True once the session is ending: no new sign-in, no more frames processed. */
+  get ended(): boolean {
+    return this.#ended
+  }
+
+  signIn(user: SignedInUser): void {
+    this.user = user
+    this.log = this.log.child({ userId: user.userId })
+  }
+
+  /** Sends a frame; a client whose unsent data passes the bound is cut off instead (slow consumer). */
+  send(frame: ServerMessage): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false
+    if (this.checkSlowConsumer()) return false
+    this.ws.send(encode(frame))
+    return !this.checkSlowConsumer()
+  }
+
+  /** Pushes a chat message once per connection until the client confirms it. */
+  pushMessage(frame: ServerMessageOf<'message'>): void {
+    if (this.outstanding.has(frame.messageId)) return
+    this.outstanding.add(frame.messageId)
+    this.send(frame)
+  }
+
+  /** Terminates the connection when its send buffer passed the bound; true when it did. */
+  checkSlowConsumer(): boolean {
+    if (this.ws.bufferedAmount <= this.#ctx.config.maxBufferedBytes) return false
+    this.log.warn({ bufferedBytes: this.ws.bufferedAmount }, 'slow consumer cut off')
+    this.terminate()
+    return true
+  }
+
+  /** Ends the session with a `bye` frame and the close code of its reason. */
+  bye(reason: ByeReason): void {
+    if (this.#ended) return
+    this.send({ type: 'bye', reason, message: byeMessage(reason, this.#ctx.config.timeoutSeconds) })
+    this.log.info({ reason }, 'bye')
+    this.close(closeCodeFor(reason), reason)
+  }
+
+  /** Closes with a status (ws terminates the socket if the peer does not answer the close in time). */
+  close(code: number, reason: string): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.#release()
+    this.ws.close(code, reason)
+  }
+
+  /** Drops the connection without a closing handshake (dead peer, slow consumer). */
+  terminate(): void {
+    this.#ended = true
+    this.#release()
+    this.ws.terminate()
+  }
+
+  resetInactivity(): void {
+    clearTimeout(this.#inactivity)
+    if (this.#ended) return
+    this.#inactivity = setTimeout(() => this.bye('timeout'), this.#ctx.config.timeoutSeconds * 1000)
+  }
+
+  sendError(error: unknown, replyTo?: string): void {
+    const { frame, unexpected } = toErrorFrame(error, replyTo)
+    if (unexpected) this.log.error({ err: error }, 'command failed')
+    this.send(frame)
+  }
+
+  #onFrame(data: Buffer, isBinary: boolean): void {
+    if (this.#ended) return
+    if (isBinary) {
+      this.log.info('binary frame refused')
+      this.close(CloseCode.UnsupportedData, 'JSON text frames only')
+      return
+    }
+    const raw = data.toString('utf8')
+    let frame: ClientMessage
+    try {
+      frame = decodeClientMessage(raw)
+    } catch (error) {
+      this.#badFrames += 1
+      if (this.#badFrames >= MAX_BAD_FRAMES) {
+        this.log.info({ badFrames: this.#badFrames }, 'closed for repeated malformed frames')
+        this.close(CloseCode.PolicyViolation, 'Too many malformed frames')
+        return
+      }
+      this.sendError(error, requestId(raw))
+      return
+    }
+    this.#badFrames = 0
+    const cost = frame.type === 'received' ? RECEIVED_COST : 1
+    const now = this.#ctx.now()
+    if (!this.#bucket.take(cost, now)) {
+      this.#rateViolations += 1
+      if (this.#rateViolations > this.#ctx.config.rateBurst) {
+        this.log.info('closed for sending on while rate limited')
+        this.close(CloseCode.PolicyViolation, 'Rate limit exceeded')
+        return
+      }
+      const retryAfterMs = this.#bucket.retryAfterMs(cost, now)
+      const error = new ParleyError(ErrorCode.RateLimited, 'Too many requests: slow down', { retryAfterMs })
+      this.sendError(error, 'id' in frame ? frame.id : undefined)
+      return
+    }
+    this.#rateViolations = 0
+    if (this.#queued >= MAX_QUEUED_FRAMES) {
+      this.log.info('closed for flooding the command queue')
+      this.close(CloseCode.PolicyViolation, 'Too many requests in flight')
+      return
+    }
+    this.#queued += 1
+    this.#queue = this.#queue.then(async () => {
+      try {
+        if (!this.#ended) await this.#run(frame)
+      } finally {
+        this.#queued -= 1
+      }
+    })
+  }
+
+  async #run(frame: ClientMessage): Promise<void> {
+    if (frame.type !== 'received') this.resetInactivity()
+    try {
+      await dispatch(this.#ctx, this, frame)
+    } catch (error) {
+      this.sendError(error, 'id' in frame ? frame.id : undefined)
+    }
+  }
+
+  /** Leaves the registry once (presence goes offline with the last connection) and stops the timers. */
+  #release(): void {
+    if (this.#released) return
+    this.#released = true
+    this.#ended = true
+    clearTimeout(this.#inactivity)
+    this.#ctx.sessions.delete(this)
+    const user = this.user
+    if (user && this.#ctx.registry.remove(user.userId, this.connId)) {
+      this.#ctx.presence.offline(user.userId, user.username)
+    }
+  }
+}
