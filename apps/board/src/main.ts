@@ -6,27 +6,11 @@
 import { createAuth } from '@parley/auth'
 import { ensureCerts } from '@parley/certs'
 import { openStorage } from '@parley/storage'
-import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { createLocalPostEvents } from './events/post-events.js'
+import { createLogger } from './logging.js'
 import { createMediaLibrary } from './media/index.js'
 import { createServer } from './server.js'
-
-/** Log fields that may carry secrets: never written, whatever logs them. */
-export const REDACT_PATHS = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-  'headers.cookie',
-  'headers.authorization',
-  '*.password',
-  '*.token',
-  '*._csrf',
-  'password',
-  'token',
-  '_csrf',
-]
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
@@ -40,7 +24,7 @@ async function main(): Promise<void> {
     throw error
   }
 
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } })
+  const logger = createLogger(config.logLevel)
   const certs = await ensureCerts(config.certsDir)
   if (certs.created.ca)
     logger.info({ caPath: certs.caPath, reason: certs.created.ca }, 'created a local certificate authority')

@@ -43,7 +43,9 @@ export const gracefulClosePlugin = fp(
       const raw = request.raw
       if (raw.httpVersionMajor !== 1) return
       const socket = raw.socket as Socket
-      http1.set(socket, (http1.get(socket) ?? 0) + 1)
+      const inFlight = http1.get(socket)
+      if (inFlight === undefined) return // not a connection of ours (inject)
+      http1.set(socket, inFlight + 1)
       reply.raw.once('close', () => {
         const left = (http1.get(socket) ?? 1) - 1
         http1.set(socket, left)
