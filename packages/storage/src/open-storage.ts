@@ -1,3 +1,4 @@
+import { openPostgresStorage } from './postgres/storage.js'
 import { openSqliteStorage } from './sqlite/storage.js'
 import type { Storage } from './types.js'
 
@@ -19,7 +20,7 @@ export function isPostgresUrl(url: string | undefined): boolean {
 /** Opens the configured backend and brings its schema up to date before returning. */
 export async function openStorage(options: StorageOptions = {}): Promise<Storage> {
   if (isPostgresUrl(options.databaseUrl)) {
-    throw new Error('the PostgreSQL backend is not available in this build yet')
+    return openPostgresStorage({ url: options.databaseUrl!, ...(options.schema ? { schema: options.schema } : {}) })
   }
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     throw new TypeError(`databaseUrl must start with postgres:// (got ${options.databaseUrl.split(':')[0]}:…)`)

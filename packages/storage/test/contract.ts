@@ -24,11 +24,15 @@ export async function expectStorageError(promise: Promise<unknown>, code: Storag
 export function runStorageContract(name: string, open: OpenStorage, cleanup?: CleanupStorage): void {
   describe(`Storage contract: ${name}`, () => {
     let storage: Storage
+    let opened = false
 
     beforeEach(async () => {
+      opened = false
       storage = await open()
+      opened = true
     })
     afterEach(async () => {
+      if (!opened) return
       await storage.close()
       await cleanup?.(storage)
     })
