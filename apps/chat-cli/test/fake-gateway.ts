@@ -54,13 +54,14 @@ export class FakeGateway {
   static async start(): Promise<FakeGateway> {
     const certs = await ensureCerts(await mkdtemp(join(tmpdir(), 'parley-cli-certs-')))
     const server = createServer({ cert: certs.cert, key: certs.key })
-    const wss = new WebSocketServer({
+    let gateway: FakeGateway
+    const wss: WebSocketServer = new WebSocketServer({
       server,
       verifyClient: (_info, done) => (gateway.accepting ? done(true) : done(false, 503)),
       handleProtocols: (protocols) => (gateway.selectProtocol && protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     })
-    const gateway = new FakeGateway(server, wss, certs)
-    wss.on('connection', (socket) => gateway.#onConnection(socket))
+    gateway = new FakeGateway(server, wss, certs)
+    wss.on('connection', (socket: WebSocket) => gateway.#onConnection(socket))
     server.listen(0, '127.0.0.1')
     await once(server, 'listening')
     return gateway
@@ -161,33 +162,39 @@ export class FakeGateway {
   #handle(socket: WebSocket, frame: ClientMessage): void {
     switch (frame.type) {
       case 'lookup':
-        return this.#send(socket, {
+        this.#send(socket, {
           type: 'lookup',
           replyTo: frame.id,
           username: frame.username,
           exists: true,
           canCreate: true,
         })
+        return
       case 'login':
         if (frame.password !== 'pw') {
-          return this.#send(socket, {
+          this.#send(socket, {
             type: 'error',
             replyTo: frame.id,
             code: 'AUTH_INVALID_CREDENTIALS',
             message: 'Invalid username or password',
           })
+          return
         }
-        return this.#welcome(socket, frame.id, frame.username)
+        this.#welcome(socket, frame.id, frame.username)
+        return
       case 'resume':
         if (this.validToken === null || frame.token !== this.validToken) {
-          return this.#send(socket, { type: 'error', replyTo: frame.id, code: 'AUTH_UNAUTHORIZED', message: 'expired' })
+          this.#send(socket, { type: 'error', replyTo: frame.id, code: 'AUTH_UNAUTHORIZED', message: 'expired' })
+          return
         }
-        return this.#welcome(socket, frame.id, 'hans')
+        this.#welcome(socket, frame.id, 'hans')
+        return
       case 'message':
         if (!this.holdAcks) this.#ackMessage(socket, frame)
         return
       case 'whoelse':
-        return this.#send(socket, { type: 'users', replyTo: frame.id, users: ['luke', 'yoda'] })
+        this.#send(socket, { type: 'users', replyTo: frame.id, users: ['luke', 'yoda'] })
+        return
       case 'logout':
         this.#send(socket, { type: 'bye', reason: 'logout', message: 'Goodbye' })
         socket.close(1000)
