@@ -72,7 +72,13 @@ async function runCommand(command: Command, args: string[], context: Context): P
   const tracked: Context = {
     ...context,
     storage: async () => {
-      const storage = await context.storage()
+      let storage: Awaited<ReturnType<Context['storage']>>
+      try {
+        storage = await context.storage()
+      } catch (error) {
+        const where = context.config.databaseUrl ? 'the PostgreSQL database' : context.config.databasePath
+        throw new CommandError(`Cannot open ${where}: ${(error as Error).message}`)
+      }
       opened.push(storage)
       return storage
     },
