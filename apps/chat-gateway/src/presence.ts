@@ -47,6 +47,15 @@ export function createPresenceTracker(options: PresenceOptions): PresenceTracker
     })
   }
 
+  /** A failed history write is logged; the others must still see the change. */
+  async function recorded(userId: number, write: () => Promise<void>): Promise<void> {
+    try {
+      await write()
+    } catch (error) {
+      log.error({ err: error, userId }, 'presence history write failed')
+    }
+  }
+
   async function publish(userId: number, username: string, state: 'online' | 'offline', at: number): Promise<void> {
     if (!options.announce()) return
     await bus.publish({ kind: 'presence', userId, username, state, at, hiddenFrom: await hiddenFrom(userId) })
@@ -55,18 +64,21 @@ export function createPresenceTracker(options: PresenceOptions): PresenceTracker
   return {
     online(userId, username) {
       const at = now()
+      // History first, so whoever sees the event also finds it in `whoelsesince`.
       inOrder(userId, async () => {
+        await recorded(userId, async () => {
+          rows.set(userId, await storage.presence.openPresence(userId, instanceId, at))
+        })
         await publish(userId, username, 'online', at)
-        rows.set(userId, await storage.presence.openPresence(userId, instanceId, at))
       })
     },
     offline(userId, username) {
       const at = now()
       inOrder(userId, async () => {
-        await publish(userId, username, 'offline', at)
         const row = rows.get(userId)
         rows.delete(userId)
-        if (row !== undefined) await storage.presence.closePresence(row, at)
+        if (row !== undefined) await recorded(userId, () => storage.presence.closePresence(row, at))
+        await publish(userId, username, 'offline', at)
       })
     },
     async settle() {

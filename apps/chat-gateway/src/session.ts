@@ -44,8 +44,12 @@ export interface SignedInUser {
 
 /** Malformed frames in a row before the connection is closed with 1008. */
 export const MAX_BAD_FRAMES = 5
-/** Frames waiting for the previous one to finish before the connection counts as abusive. */
-const MAX_QUEUED_FRAMES = 64
+/**
+ * Frames waiting for the previous one to finish: above the high mark the socket stops being read
+ * (TCP pushes back on the client) until the queue is down to the low mark.
+ */
+const QUEUE_HIGH_WATER = 32
+const QUEUE_LOW_WATER = 8
 /** `received` frames are automatic acknowledgements: they cost a tenth of a user command. */
 const RECEIVED_COST = 0.1
 
@@ -204,17 +208,14 @@ export class ChatSession {
       return
     }
     this.#rateViolations = 0
-    if (this.#queued >= MAX_QUEUED_FRAMES) {
-      this.log.info('closed for flooding the command queue')
-      this.close(CloseCode.PolicyViolation, 'Too many requests in flight')
-      return
-    }
     this.#queued += 1
+    if (this.#queued === QUEUE_HIGH_WATER) this.ws.pause()
     this.#queue = this.#queue.then(async () => {
       try {
         if (!this.#ended) await this.#run(frame)
       } finally {
         this.#queued -= 1
+        if (this.#queued === QUEUE_LOW_WATER && this.ws.isPaused) this.ws.resume()
       }
     })
   }
