@@ -52,6 +52,6 @@ export function parseHttpDate(value: string | undefined): number | null {
   }
   match = ASCTIME.exec(text)
   if (match)
-    return utc(Number(match[7]), match[1]!, Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]))
+    return utc(Number(match[6]), match[1]!, Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]))
   return null
 }

@@ -25,8 +25,12 @@ export const MAX_RANGE_SPECS = 64
 
 const RANGE_SPEC = /^(?:(\d+)-(\d*)|-(\d+))$/
 
-/** The range specs of a syntactically valid `bytes=` header, normalised; null when it must be ignored. */
-function validByteRangeSpecs(header: string): string[] | null {
+/**
+ * The range specs of a syntactically valid `bytes=` header, normalised; null when it must be ignored.
+ * A suffix longer than the file means the whole file (RFC 9110 §14.1.3), which range-parser would
+ * instead drop as unsatisfiable, so it is rewritten to `0-`.
+ */
+function validByteRangeSpecs(header: string, size: number): string[] | null {
   const equals = header.indexOf('=')
   if (equals === -1) return null
   if (header.slice(0, equals).toLowerCase() !== 'bytes') return null // other or unknown unit: ignore
@@ -37,19 +41,21 @@ function validByteRangeSpecs(header: string): string[] | null {
     .map((spec) => spec.trim())
     .filter((spec) => spec !== '')
   if (specs.length === 0 || specs.length > MAX_RANGE_SPECS) return null
+  const normalised: string[] = []
   for (const spec of specs) {
     const match = RANGE_SPEC.exec(spec)
     if (!match) return null
     if (match[2] && BigInt(match[2]) < BigInt(match[1]!)) return null // last-pos < first-pos: invalid
+    normalised.push(match[3] !== undefined && BigInt(match[3]) > BigInt(size) ? '0-' : spec)
   }
-  return specs
+  return normalised
 }
 
 export function planRange(header: string | undefined, size: number): RangePlan {
   if (header === undefined) return WHOLE
   // An empty file has no byte to point at; answering 416 would send some players into a retry loop.
   if (size === 0) return WHOLE
-  const specs = validByteRangeSpecs(header)
+  const specs = validByteRangeSpecs(header, size)
   if (specs === null) return WHOLE
   const ranges = rangeParser(size, `bytes=${specs.join(',')}`, { combine: true })
   if (ranges === -2) return WHOLE

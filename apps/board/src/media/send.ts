@@ -9,6 +9,7 @@
  */
 import { constants } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { evaluatePreconditions, ifRangeAllowsRange, type Validators } from './conditional.js'
 import type { MediaType } from './content-type.js'
 import { type EtagCache, identityOf } from './etag.js'
@@ -61,9 +62,14 @@ export function sendNotFound<R extends MediaReply>(reply: R): R {
   return reply
 }
 
-function finish<R extends MediaReply>(reply: R, statusCode: number, body?: unknown): R {
+/**
+ * A HEAD answer carries an empty stream rather than no payload: Fastify's automatic HEAD route would
+ * otherwise overwrite our Content-Length with 0, while it leaves the headers of a stream payload alone
+ * (and HTTP/1.1 and HTTP/2 both drop the body of a HEAD response).
+ */
+function finish<R extends MediaReply>(reply: R, head: boolean, statusCode: number, body?: Readable): R {
   reply.code(statusCode)
-  reply.send(body)
+  reply.send(head ? Readable.from([]) : body)
   return reply
 }
 
@@ -76,8 +82,9 @@ export async function sendMediaFile<R extends MediaReply>(
   const method = request.method
   if (method !== 'GET' && method !== 'HEAD') {
     reply.header('allow', 'GET, HEAD')
-    return finish(reply, 405)
+    return finish(reply, false, 405)
   }
+  const head = method === 'HEAD'
   const handle = await openNoFollow(target.path)
   if (handle === null) return sendNotFound(reply)
   let handedOver = false
@@ -105,8 +112,8 @@ export async function sendMediaFile<R extends MediaReply>(
       },
       validators,
     )
-    if (outcome === 'not-modified') return finish(reply, 304)
-    if (outcome === 'failed') return finish(reply, 412)
+    if (outcome === 'not-modified') return finish(reply, head, 304)
+    if (outcome === 'failed') return finish(reply, head, 412)
 
     reply.header('content-type', target.type.contentType)
     reply.header('x-content-type-options', 'nosniff')
@@ -121,18 +128,18 @@ export async function sendMediaFile<R extends MediaReply>(
     if (plan.kind === 'unsatisfiable') {
       reply.removeHeader('content-type')
       reply.header('content-range', `bytes */${size}`)
-      return finish(reply, 416)
+      return finish(reply, false, 416)
     }
     if (plan.kind === 'partial') {
       reply.header('content-range', `bytes ${plan.start}-${plan.end}/${size}`)
       reply.header('content-length', String(plan.end - plan.start + 1))
       handedOver = true
-      return finish(reply, 206, handle.createReadStream({ start: plan.start, end: plan.end }))
+      return finish(reply, false, 206, handle.createReadStream({ start: plan.start, end: plan.end }))
     }
     reply.header('content-length', String(size))
-    if (method === 'HEAD' || size === 0) return finish(reply, 200)
+    if (head || size === 0) return finish(reply, head, 200)
     handedOver = true
-    return finish(reply, 200, handle.createReadStream({ start: 0, end: size - 1 }))
+    return finish(reply, false, 200, handle.createReadStream({ start: 0, end: size - 1 }))
   } finally {
     // The read stream owns (and auto-closes) the handle once handed over, also when the client aborts.
     if (!handedOver) await handle.close()

@@ -10,7 +10,10 @@
  * The partial file is removed on every failure path.
  * @module
  */
+
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
 import { link, open, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
@@ -86,23 +89,21 @@ function isUpstreamSizeLimit(source: NodeJS.ReadableStream, error?: unknown): bo
 
 async function writePart(partPath: string, options: StoreUploadOptions): Promise<Buffer> {
   const { source, maxBytes } = options
-  const handle = await open(partPath, 'wx', 0o644)
+  const counter = new LimitedHasher(maxBytes)
+  // `wx`: never reuse an existing file; `flush`: fsync before close, so an acknowledged upload survives a crash.
+  const sink = createWriteStream(partPath, { flags: 'wx', mode: 0o644, flush: true })
   try {
-    const counter = new LimitedHasher(maxBytes)
-    try {
-      await pipeline(source, counter, handle.createWriteStream({ autoClose: false }))
-    } catch (error) {
-      if (error instanceof ParleyError) throw error
-      if (isUpstreamSizeLimit(source, error)) throw tooLarge(maxBytes, error)
-      throw error
-    }
-    if (isUpstreamSizeLimit(source)) throw tooLarge(maxBytes)
-    if (counter.bytes === 0) throw new ParleyError(ErrorCode.MediaBadType, 'The file is empty.')
-    await handle.sync() // acknowledged uploads survive a crash
-    return counter.hash.digest()
-  } finally {
-    await handle.close()
+    await pipeline(source, counter, sink)
+  } catch (error) {
+    // The file may still be opening; wait, so the caller's unlink cannot run before it exists.
+    if (!sink.closed) await once(sink, 'close')
+    if (error instanceof ParleyError) throw error
+    if (isUpstreamSizeLimit(source, error)) throw tooLarge(maxBytes, error)
+    throw error
   }
+  if (isUpstreamSizeLimit(source)) throw tooLarge(maxBytes)
+  if (counter.bytes === 0) throw new ParleyError(ErrorCode.MediaBadType, 'The file is empty.')
+  return counter.hash.digest()
 }
 
 async function sniff(partPath: string): Promise<{ extension: string; type: MediaType }> {
