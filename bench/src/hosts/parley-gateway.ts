@@ -1,0 +1,80 @@
+/**
+ * The Parley chat gateway as a bench server: `createGateway` over a temp-dir SQLite database, the
+ * run's temp certificates, real argon2id auth at its default cost, and pre-created accounts.
+ * Logs go to /dev/null at `info`, as a production gateway writes them.
+ * @module
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Auth, createAuth } from '@parley/auth'
+import { openStorage, type Storage } from '@parley/storage'
+import type { GatewayConfig } from 'chat-gateway/src/config.js'
+import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import { pino } from 'pino'
+import type { ProcessMetrics } from '../metrics.js'
+import { readTls, type TlsFiles } from '../tls.js'
+import { type SeededUser, seedUsers } from './seed.js'
+
+export interface GatewayStartArgs {
+  tls: TlsFiles
+  /** Accounts with sessions, named u0, u1, …; their tokens are returned. */
+  users: number
+  /** Accounts without sessions (for password logins), named l0, l1, …, password BENCH_PASSWORD. */
+  loginUsers?: number
+}
+
+export interface GatewayStarted {
+  port: number
+  users: SeededUser[]
+  loginUsers: string[]
+}
+
+export function handlers(_metrics: ProcessMetrics) {
+  let dir: string | undefined
+  let storage: Storage | undefined
+  let gateway: Gateway | undefined
+
+  async function stop(): Promise<void> {
+    await gateway?.close()
+    await storage?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+    gateway = undefined
+    storage = undefined
+    dir = undefined
+  }
+
+  return {
+    async start(args: GatewayStartArgs): Promise<GatewayStarted> {
+      dir = await mkdtemp(join(tmpdir(), 'parley-bench-gateway-'))
+      storage = await openStorage({ sqlitePath: join(dir, 'parley.db') })
+      const auth: Auth = createAuth({ storage })
+      const users = await seedUsers(storage, auth, args.users, 'u')
+      const loginUsers = (await seedUsers(storage, auth, args.loginUsers ?? 0, 'l')).map((user) => user.username)
+      const config: GatewayConfig = {
+        host: '127.0.0.1',
+        port: 0,
+        timeoutSeconds: 3600,
+        allowNewUsers: false,
+        allowedOrigins: [],
+        maxBufferedBytes: 1024 * 1024,
+        heartbeatMs: 30_000,
+        // One bench sender pushes thousands of frames a second; the per-connection limit would
+        // otherwise measure the limiter, not the delivery path.
+        ratePerSecond: 1_000_000,
+        rateBurst: 1_000_000,
+        instanceId: 'bench',
+      }
+      const tls = await readTls(args.tls)
+      gateway = await createGateway(config, {
+        log: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+        storage,
+        auth,
+        tls: { key: tls.key, cert: tls.cert },
+      })
+      return { port: gateway.port, users, loginUsers }
+    },
+    connections: () => gateway?.connectionCount() ?? 0,
+    stop,
+  }
+}

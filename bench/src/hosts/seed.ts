@@ -1,0 +1,38 @@
+/**
+ * Pre-created accounts and sessions for a bench run, written straight to storage before timing:
+ * one real argon2id hash (default parameters) shared by every account, and a session per account
+ * whose token clients `resume` with, so thousands of clients sign in without thousands of hashes.
+ * @module
+ */
+import { type Auth, createArgon2Hasher, defaultAuthConfig, hashToken } from '@parley/auth'
+import type { Storage } from '@parley/storage'
+import { randomBytes } from 'node:crypto'
+
+export const BENCH_PASSWORD = 'bench password 1'
+
+export interface SeededUser {
+  username: string
+  token: string
+}
+
+export async function seedUsers(storage: Storage, auth: Auth, count: number, prefix = 'u'): Promise<SeededUser[]> {
+  const passwordHash = await createArgon2Hasher(defaultAuthConfig.argon2).hash(BENCH_PASSWORD)
+  const now = Date.now()
+  const users: SeededUser[] = []
+  for (let index = 0; index < count; index++) {
+    const name = auth.normalizeUsername(`${prefix}${index}`)
+    const user = await storage.users.createUser({ ...name, passwordHash, createdAt: now })
+    const token = randomBytes(32).toString('base64url')
+    await storage.sessions.createSession({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + auth.config.sessionAbsoluteMs,
+      userAgent: 'parley-bench',
+      ip: '127.0.0.1',
+    })
+    users.push({ username: name.username, token })
+  }
+  return users
+}

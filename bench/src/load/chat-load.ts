@@ -1,0 +1,248 @@
+/**
+ * The chat load generator (its own process): connects many clients of one flavor, then drives a
+ * closed-loop fan-out or 1:1 exchange, an open-loop steady trickle, or a login storm, and reports
+ * throughput, latency and its own CPU (a client near 100% of a core limits what it can measure).
+ * @module
+ */
+import type { WebSocket } from 'ws'
+import type { CpuReport, ProcessMetrics } from '../metrics.js'
+import { type LatencySummary, Samples, sleep, waitUntil } from '../stats.js'
+import {
+  attachParley,
+  type ChatConn,
+  type ClientSpec,
+  connectClient,
+  inBatches,
+  openParley,
+  signIn,
+  type Target,
+} from './chat-clients.js'
+
+/** Every message is padded to this many characters ("small messages"). */
+const TEXT_LENGTH = 64
+const CONNECT_CONCURRENCY = 64
+/** No progress for this long ends a closed loop (a lost delivery would stall it forever). */
+const STALL_MS = 10_000
+
+function text(head: string): string {
+  return head.padEnd(TEXT_LENGTH, '.')
+}
+
+export interface LoopArgs {
+  warmupMs: number
+  durationMs: number
+  /** Messages in flight: per run (fan-out) or per sender (1:1). */
+  window: number
+}
+
+export interface LoopResult {
+  delivered: number
+  perSecond: number
+  latency: LatencySummary
+  cpu: CpuReport
+  /** Messages still undelivered when the drain gave up, and whether the loop stalled. */
+  undelivered: number
+  stalled: boolean
+}
+
+export interface StormResult {
+  totalMs: number
+  perLogin: LatencySummary
+  failures: string[]
+  cpu: CpuReport
+}
+
+export function handlers(metrics: ProcessMetrics) {
+  let conns: ChatConn[] = []
+  let raw: WebSocket[] = []
+  let onText: (index: number, text: string) => void = () => undefined
+  let lastFrameAt = performance.now()
+  let steady: { phase(name: string): void; stop(): Record<string, LatencySummary> } | undefined
+
+  function record(index: number): (text: string) => void {
+    return (value) => {
+      lastFrameAt = performance.now()
+      onText(index, value)
+    }
+  }
+
+  /** Runs a loop: warm up, measure, then stop sending and let what is in flight arrive. */
+  async function measure(
+    args: LoopArgs,
+    state: { phase: 'warmup' | 'measure' | 'drain'; progressAt: number },
+    inFlight: () => number,
+    samples: Samples,
+  ): Promise<Omit<LoopResult, 'delivered'> & { elapsedMs: number }> {
+    await sleep(args.warmupMs)
+    metrics.mark()
+    state.phase = 'measure'
+    const started = performance.now()
+    let stalled = false
+    while (performance.now() - started < args.durationMs) {
+      await sleep(Math.min(200, args.durationMs))
+      if (performance.now() - state.progressAt > STALL_MS) {
+        stalled = true
+        break
+      }
+    }
+    state.phase = 'drain'
+    const elapsedMs = performance.now() - started
+    const cpu = metrics.cpu()
+    await waitUntil(() => inFlight() === 0, STALL_MS)
+    onText = () => undefined
+    return { perSecond: (samples.count / elapsedMs) * 1000, latency: samples.summary(), cpu, undelivered: inFlight(), stalled, elapsedMs }
+  }
+
+  return {
+    async connect(args: { target: Target; clients: ClientSpec[] }): Promise<{ connected: number; ms: number }> {
+      const started = performance.now()
+      const base = conns.length
+      const fresh = await inBatches(
+        args.clients.map((spec, i) => ({ spec, index: base + i })),
+        CONNECT_CONCURRENCY,
+        ({ spec, index }) => connectClient(args.target, spec, record(index)),
+      )
+      conns = conns.concat(fresh)
+      return { connected: conns.length, ms: performance.now() - started }
+    },
+
+    /** Waits until no frame arrived for `quietMs` (the presence announcements of a big connect). */
+    async settle(args: { quietMs: number; maxMs: number }): Promise<void> {
+      lastFrameAt = performance.now()
+      const deadline = performance.now() + args.maxMs
+      while (performance.now() - lastFrameAt < args.quietMs && performance.now() < deadline) await sleep(50)
+    },
+
+    /** One sender (client 0) broadcasts; every other client receives. */
+    async fanout(args: LoopArgs): Promise<LoopResult> {
+      const receivers = conns.length - 1
+      const sender = conns[0]!
+      const sent = new Map<number, { at: number; left: number }>()
+      const samples = new Samples()
+      const state = { phase: 'warmup' as 'warmup' | 'measure' | 'drain', progressAt: performance.now() }
+      let seq = 0
+      const sendOne = () => {
+        const id = ++seq
+        sent.set(id, { at: performance.now(), left: receivers })
+        sender.send(text(`${id}|`))
+      }
+      onText = (_index, value) => {
+        const entry = sent.get(Number.parseInt(value, 10))
+        if (!entry) return
+        const now = performance.now()
+        state.progressAt = now
+        if (state.phase === 'measure') samples.push(now - entry.at)
+        if (--entry.left === 0) {
+          sent.delete(Number.parseInt(value, 10))
+          if (state.phase !== 'drain') sendOne()
+        }
+      }
+      for (let i = 0; i < args.window; i++) sendOne()
+      const result = await measure(args, state, () => sent.size, samples)
+      return { ...result, delivered: samples.count }
+    },
+
+    /** Clients 2i and 2i+1 message each other, each keeping `window` messages in flight. */
+    async pairs(args: LoopArgs): Promise<LoopResult> {
+      const queues = conns.map(() => [] as number[])
+      const samples = new Samples()
+      const state = { phase: 'warmup' as 'warmup' | 'measure' | 'drain', progressAt: performance.now() }
+      const sendOne = (from: number) => {
+        queues[from]!.push(performance.now())
+        conns[from]!.send(text(`${from}|`))
+      }
+      onText = (_index, value) => {
+        const from = Number.parseInt(value, 10)
+        const at = queues[from]?.shift()
+        if (at === undefined) return
+        const now = performance.now()
+        state.progressAt = now
+        if (state.phase === 'measure') samples.push(now - at)
+        if (state.phase !== 'drain') sendOne(from)
+      }
+      for (let from = 0; from < conns.length; from++) for (let i = 0; i < args.window; i++) sendOne(from)
+      const inFlight = () => queues.reduce((sum, queue) => sum + queue.length, 0)
+      const result = await measure(args, state, inFlight, samples)
+      return { ...result, delivered: samples.count }
+    },
+
+    /** Open loop: every client sends to its peer each `intervalMs`; latencies are kept per named phase. */
+    steadyStart(args: { intervalMs: number }): void {
+      const queues = conns.map(() => [] as number[])
+      const phases = new Map<string, Samples>()
+      let current = new Samples()
+      phases.set('warmup', current)
+      onText = (_index, value) => {
+        const from = Number.parseInt(value, 10)
+        const at = queues[from]?.shift()
+        if (at !== undefined) current.push(performance.now() - at)
+      }
+      const timer = setInterval(() => {
+        for (let from = 0; from < conns.length; from++) {
+          queues[from]!.push(performance.now())
+          conns[from]!.send(text(`${from}|`))
+        }
+      }, args.intervalMs)
+      steady = {
+        phase(name) {
+          current = new Samples()
+          phases.set(name, current)
+        },
+        stop() {
+          clearInterval(timer)
+          const result: Record<string, LatencySummary> = {}
+          for (const [name, samples] of phases) result[name] = samples.summary()
+          return result
+        },
+      }
+    },
+    steadyPhase(args: { name: string }): void {
+      steady?.phase(args.name)
+    },
+    steadyStop(): Record<string, LatencySummary> {
+      const result = steady?.stop() ?? {}
+      steady = undefined
+      return result
+    },
+
+    /** Opens `count` Parley sockets that are not signed in yet (the login storm's clients). */
+    async openRaw(args: { target: Target; count: number }): Promise<{ ms: number }> {
+      const started = performance.now()
+      raw = await inBatches(
+        Array.from({ length: args.count }, (_, i) => i),
+        CONNECT_CONCURRENCY,
+        () => openParley(args.target),
+      )
+      return { ms: performance.now() - started }
+    },
+
+    /** All raw sockets send `login` at once; each login is timed to its `welcome`. */
+    async storm(args: { usernames: string[]; password: string }): Promise<StormResult> {
+      metrics.mark()
+      const samples = new Samples()
+      const failures: string[] = []
+      const started = performance.now()
+      await Promise.all(
+        raw.map(async (ws, i) => {
+          const begun = performance.now()
+          try {
+            await signIn(ws, { type: 'login', id: 'login', v: 1, username: args.usernames[i], password: args.password })
+            samples.push(performance.now() - begun)
+            attachParley(ws, { id: i }, () => undefined)
+          } catch (error) {
+            failures.push((error as Error).message)
+          }
+        }),
+      )
+      return { totalMs: performance.now() - started, perLogin: samples.summary(), failures, cpu: metrics.cpu() }
+    },
+
+    async stop(): Promise<void> {
+      steady?.stop()
+      for (const conn of conns) conn.close()
+      for (const ws of raw) ws.terminate()
+      conns = []
+      raw = []
+    },
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Chat fan-out (one sender broadcasting to N clients) and chat 1:1 (N/2 pairs messaging each
+ * other): Parley's gateway, a bare `ws` forwarder and Socket.IO, each with the same clients, the
+ * same 64-character messages and the same closed loop (a fixed number of messages in flight).
+ * @module
+ */
+import { startChild } from '../ipc.js'
+import type { LoopResult } from '../load/chat-load.js'
+import type { Flavor } from '../load/chat-clients.js'
+import type { CpuReport } from '../metrics.js'
+import { andTarget, metric, type ScenarioResult, withTarget } from '../report.js'
+import { type RunContext, type Scenario, size } from './context.js'
+import { clientSpecs, cpuOf, FLAVOR_NAMES, startChatServer } from './servers.js'
+
+const FLAVORS: Flavor[] = ['parley', 'ws', 'socketio']
+
+interface FlavorRun {
+  result: LoopResult
+  serverCpu: CpuReport
+  connectMs: number
+}
+
+async function runFlavor(
+  ctx: RunContext,
+  flavor: Flavor,
+  mode: 'fanout' | 'pairs',
+  clients: number,
+  loop: { warmupMs: number; durationMs: number; window: number },
+): Promise<FlavorRun> {
+  const server = await startChatServer(ctx, flavor, { users: clients })
+  const load = startChild('chat-load')
+  try {
+    const { ms } = await load.request<{ ms: number }>('connect', {
+      target: server.target,
+      clients: clientSpecs(server, clients, mode === 'pairs'),
+    })
+    // Parley announces every sign-in to everyone online: let that wave pass before measuring.
+    await load.request('settle', { quietMs: 500, maxMs: 60_000 })
+    await server.child.request('mark')
+    const result = await load.request<LoopResult>(mode, loop)
+    const serverCpu = await server.child.request<CpuReport>('cpu')
+    ctx.progress(
+      `  ${FLAVOR_NAMES[flavor]}: ${Math.round(result.perSecond)} msg/s, p99 ${result.latency.p99Ms.toFixed(1)} ms, server CPU ${cpuOf(serverCpu)}%, client CPU ${cpuOf(result.cpu)}%`,
+    )
+    return { result, serverCpu, connectMs: ms }
+  } finally {
+    await load.stop()
+    await server.child.stop()
+  }
+}
+
+function summarise(
+  scenario: string,
+  title: string,
+  prefix: string,
+  runs: Record<Flavor, FlavorRun>,
+  notes: string[],
+  settings: Record<string, unknown>,
+): ScenarioResult {
+  const base = (pick: (run: FlavorRun) => number) => ({
+    'bare ws': pick(runs.ws),
+    'Socket.IO': pick(runs.socketio),
+  })
+  const rate = (run: FlavorRun) => run.result.perSecond
+  const p50 = (run: FlavorRun) => run.result.latency.p50Ms
+  const p99 = (run: FlavorRun) => run.result.latency.p99Ms
+  let throughput = metric(`${prefix} throughput`, rate(runs.parley), 'msg/s', true, base(rate))
+  throughput = withTarget(throughput, { baseline: 'bare ws', min: 0.7 })
+  throughput = andTarget(throughput, { baseline: 'Socket.IO', ahead: true })
+  for (const flavor of FLAVORS) {
+    const run = runs[flavor]
+    if (run.result.stalled || run.result.undelivered > 0) {
+      notes.push(`${FLAVOR_NAMES[flavor]}: stalled=${run.result.stalled}, ${run.result.undelivered} messages undelivered`)
+    }
+  }
+  const client = Object.fromEntries(FLAVORS.map((f) => [FLAVOR_NAMES[f], cpuOf(runs[f].result.cpu)]))
+  const server = Object.fromEntries(FLAVORS.map((f) => [FLAVOR_NAMES[f], cpuOf(runs[f].serverCpu)]))
+  const saturated = Object.entries(client).filter(([, cpu]) => cpu >= 90)
+  if (saturated.length > 0) {
+    notes.push(
+      `load generator near a full core (${saturated.map(([name, cpu]) => `${name} ${cpu}%`).join(', ')}): those figures are client-bound`,
+    )
+  }
+  return {
+    scenario,
+    title,
+    metrics: [
+      throughput,
+      metric(`${prefix} p50 latency`, p50(runs.parley), 'ms', false, base(p50)),
+      metric(`${prefix} p99 latency`, p99(runs.parley), 'ms', false, base(p99)),
+    ],
+    details: {
+      settings,
+      clientCpuPercent: client,
+      serverCpuPercent: server,
+      runs: Object.fromEntries(FLAVORS.map((f) => [FLAVOR_NAMES[f], runs[f]])),
+    },
+    notes,
+  }
+}
+
+async function runAll(
+  ctx: RunContext,
+  mode: 'fanout' | 'pairs',
+  clients: number,
+  loop: { warmupMs: number; durationMs: number; window: number },
+): Promise<Record<Flavor, FlavorRun>> {
+  const runs = {} as Record<Flavor, FlavorRun>
+  for (const flavor of FLAVORS) runs[flavor] = await runFlavor(ctx, flavor, mode, clients, loop)
+  return runs
+}
+
+export const fanout: Scenario = {
+  name: 'fanout',
+  async run(ctx) {
+    const receivers = size(ctx, 200, 1000)
+    const loop = { warmupMs: size(ctx, 500, 2000), durationMs: size(ctx, 2000, 10_000), window: 8 }
+    const title = `chat fan-out: ${receivers} receivers, 1 sender, ${loop.window} broadcasts in flight, ${loop.durationMs / 1000} s`
+    ctx.progress(title)
+    const runs = await runAll(ctx, 'fanout', receivers + 1, loop)
+    return summarise('fanout', title, 'fanout', runs, [], { receivers, ...loop })
+  },
+}
+
+export const pairs: Scenario = {
+  name: 'pairs',
+  async run(ctx) {
+    const pairCount = size(ctx, 100, 500)
+    const loop = { warmupMs: size(ctx, 500, 2000), durationMs: size(ctx, 2000, 10_000), window: 1 }
+    const title = `chat 1:1: ${pairCount} pairs, each sender ${loop.window} message in flight, ${loop.durationMs / 1000} s`
+    ctx.progress(title)
+    const runs = await runAll(ctx, 'pairs', pairCount * 2, loop)
+    const notes = [
+      'Parley stores every direct message (SQLite, one transaction each) before acking and pushing it, and each recipient confirms it with `received` (a second write); the baselines keep nothing.',
+    ]
+    return summarise('pairs', title, '1:1', runs, notes, { pairs: pairCount, ...loop })
+  },
+}
