@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RawServerBase } from 'fastify'
 import { createMediaLibrary, type MediaLibrary, type MediaLibraryOptions } from '../src/media/index.js'
 
 export const REPO_MEDIA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'media')
@@ -50,7 +50,10 @@ export async function createMediaSandbox(options: MediaLibraryOptions = {}): Pro
 }
 
 /** The board's media route, minus everything else: GET (and Fastify's automatic HEAD) → library.send. */
-export function registerMediaRoute(app: FastifyInstance, library: MediaLibrary): void {
+export function registerMediaRoute<Server extends RawServerBase>(
+  app: FastifyInstance<Server>,
+  library: MediaLibrary,
+): void {
   app.get<{ Params: { name: string } }>('/media/:name', (request, reply) =>
     library.send(request, reply, request.params.name),
   )
