@@ -1,0 +1,91 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, defaultRepoRoot, loadConfig } from '../src/config.js'
+
+const root = '/srv/parley'
+
+describe('loadConfig', () => {
+  it('needs no configuration at all: defaults under the repository root', () => {
+    expect(loadConfig({}, { repoRoot: root, cwd: '/elsewhere' })).toEqual({
+      host: 'localhost',
+      port: 8181,
+      databasePath: join(root, 'data', 'parley.db'),
+      certsDir: join(root, 'certs'),
+      mediaDir: join(root, 'media'),
+      maxUploadBytes: 100 * 1024 * 1024,
+      minPasswordLength: 8,
+      blockDurationSeconds: 60,
+      sessionIdleMinutes: 30,
+      sessionAbsoluteHours: 12,
+      authRateLimitPerMinute: 10,
+      sseHeartbeatSeconds: 25,
+      chatGatewayOrigins: ['wss://localhost:8182', 'wss://127.0.0.1:8182'],
+      logLevel: 'info',
+    })
+  })
+
+  it('finds the repository root by pnpm-workspace.yaml', () => {
+    expect(defaultRepoRoot()).toBe(join(import.meta.dirname, '..', '..', '..'))
+  })
+
+  it('reads every variable, resolving relative paths against the working directory', () => {
+    const config = loadConfig(
+      {
+        BOARD_HOST: '0.0.0.0',
+        BOARD_PORT: '9443',
+        DATABASE_PATH: 'db/board.sqlite',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        CERTS_DIR: '/etc/parley/certs',
+        MEDIA_DIR: 'files',
+        MAX_UPLOAD_BYTES: '1048576',
+        MIN_PASSWORD_LENGTH: '3',
+        BLOCK_DURATION: '120',
+        SESSION_IDLE_MINUTES: '15',
+        SESSION_ABSOLUTE_HOURS: '24',
+        AUTH_RATE_LIMIT: '5',
+        SSE_HEARTBEAT_SECONDS: '10',
+        CHAT_GATEWAY_ORIGINS: 'wss://chat.example.com, wss://chat2.example.com:8443',
+        LOG_LEVEL: 'debug',
+      },
+      { repoRoot: root, cwd: '/work' },
+    )
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 9443,
+      databasePath: '/work/db/board.sqlite',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      certsDir: '/etc/parley/certs',
+      mediaDir: '/work/files',
+      maxUploadBytes: 1048576,
+      minPasswordLength: 3,
+      blockDurationSeconds: 120,
+      sessionIdleMinutes: 15,
+      sessionAbsoluteHours: 24,
+      authRateLimitPerMinute: 5,
+      sseHeartbeatSeconds: 10,
+      chatGatewayOrigins: ['wss://chat.example.com', 'wss://chat2.example.com:8443'],
+      logLevel: 'debug',
+    })
+  })
+
+  it.each([
+    [{ BOARD_PORT: 'eighty' }, /BOARD_PORT must be integer \(got "eighty"\)/],
+    [{ BOARD_PORT: '70000' }, /BOARD_PORT .*65535/],
+    [{ BOARD_PORT: '8181.5' }, /BOARD_PORT/],
+    [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES/],
+    [{ MIN_PASSWORD_LENGTH: '-1' }, /MIN_PASSWORD_LENGTH/],
+    [{ BLOCK_DURATION: '1m' }, /BLOCK_DURATION must be integer/],
+    [{ SESSION_IDLE_MINUTES: '0' }, /SESSION_IDLE_MINUTES/],
+    [{ SESSION_ABSOLUTE_HOURS: 'x' }, /SESSION_ABSOLUTE_HOURS/],
+    [{ AUTH_RATE_LIMIT: '0' }, /AUTH_RATE_LIMIT/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/],
+    [{ CHAT_GATEWAY_ORIGINS: 'https://not-a-socket' }, /CHAT_GATEWAY_ORIGINS/],
+  ])('stops on a bad value, naming the variable: %j', (env, message) => {
+    expect(() => loadConfig(env, { repoRoot: root })).toThrow(ConfigError)
+    expect(() => loadConfig(env, { repoRoot: root })).toThrow(message)
+  })
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ BOARD_PORT: 'x', LOG_LEVEL: 'y' }, { repoRoot: root })).toThrow(/BOARD_PORT.*; LOG_LEVEL/)
+  })
+})
