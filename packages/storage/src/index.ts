@@ -1,8 +1,9 @@
 /**
  * @parley/storage: one async Storage interface for users, sessions, lockouts, posts, chat messages,
- * blocks and presence history, with a SQLite backend (default) and a PostgreSQL backend.
+ * blocks, presence history, post reports and the moderation audit log, with a SQLite backend (default) and a PostgreSQL backend.
  * @module
  */
+export { AUDIT_EXCERPT_LENGTH } from './audit-entry.js'
 export { StorageError, StorageErrorCode } from './errors.js'
 export { LOGIN_ATTEMPT_TTL_MS } from './login-state.js'
 export { latestSchemaVersion } from './migrations/index.js'

@@ -112,6 +112,7 @@ export interface UserStore {
   getUserByKey(usernameKey: string): Promise<UserRow | null>
   getUsersByIds(ids: readonly number[]): Promise<UserRow[]>
   listUsers(): Promise<UserRow[]>
+  countAdmins(): Promise<number>
   updatePasswordHash(userId: number, passwordHash: string): Promise<void>
   setRole(userId: number, role: Role): Promise<void>
   setSuspension(userId: number, suspendedUntil: number | null): Promise<void>
@@ -162,6 +163,8 @@ export interface PostStore {
   listPosts(page: PageRequest): Promise<PostRow[]>
   /** Only the author may edit; returns null when no such post of this author. */
   updatePost(id: number, authorId: number, body: string, now: number): Promise<PostRow | null>
+  /** One author's posts, newest first, paged by id (data export). */
+  listPostsByAuthor(authorId: number, page: PageRequest): Promise<PostRow[]>
   /** `authorId` null = moderator delete of any post. Returns whether a row was removed. */
   deletePost(id: number, authorId: number | null): Promise<boolean>
 }
@@ -175,6 +178,8 @@ export interface MessageStore {
   markDelivered(recipientId: number, ids: readonly number[], now: number): Promise<void>
   /** Both directions between two users, newest first, paged by id. */
   conversation(userA: number, userB: number, page: PageRequest): Promise<ChatMessageRow[]>
+  /** Every message this user sent or received, newest first, paged by id (data export). */
+  forUser(userId: number, page: PageRequest): Promise<ChatMessageRow[]>
   /** Undelivered messages to existing users, all recipients together (offline-queue depth). */
   countPending(): Promise<number>
 }
@@ -202,6 +207,137 @@ export interface PresenceStore {
   usersOnlineSince(since: number): Promise<number[]>
 }
 
+/**
+ * What a moderation action did. Stored as text: new actions need no migration, readers show
+ * unknown ones as they are.
+ */
+export type AuditAction =
+  | 'user.promote'
+  | 'user.demote'
+  | 'user.suspend'
+  | 'user.unsuspend'
+  | 'user.reset_password'
+  | 'post.delete'
+  | 'report.resolve'
+
+/** Small machine-readable facts of an action, e.g. `{ until }` of a suspension, `{ excerpt }` of a deleted post. */
+export type AuditDetails = Record<string, string | number | boolean | null>
+
+export interface AuditRow {
+  id: number
+  /** Null for the command line (`pnpm parley`), or when the acting account has been deleted since. */
+  actorId: number | null
+  /** The actor's username when the action was taken (a snapshot); null = the command line. */
+  actorName: string | null
+  action: AuditAction
+  /** The user acted upon (a deleted post's author); null when none, or deleted since. */
+  targetUserId: number | null
+  /** The target's username when the action was taken (a snapshot, kept after the account is deleted). */
+  targetName: string | null
+  /** The post acted upon; not a foreign key, since the action may have deleted it. */
+  targetPostId: number | null
+  reason: string | null
+  details: AuditDetails | null
+  createdAt: number
+}
+
+export interface NewAuditEntry {
+  /** Null = the command line. Unknown ids: `STORAGE_NOT_FOUND`. */
+  actorId: number | null
+  action: AuditAction
+  targetUserId?: number | null
+  targetPostId?: number | null
+  reason?: string | null
+  details?: AuditDetails | null
+  createdAt: number
+}
+
+/** Who did a moderation change, why and when; the storage writes it to the audit log with the change. */
+export interface AuditContext {
+  /** Null = the command line. */
+  actorId: number | null
+  reason: string | null
+  at: number
+}
+
+export interface AuditStore {
+  /** Appends one entry, snapshotting the actor's and target's names in the same statement. */
+  record(entry: NewAuditEntry): Promise<AuditRow>
+  /** Newest first, paged by id. */
+  list(page: PageRequest): Promise<AuditRow[]>
+}
+
+export interface PostReportRow {
+  id: number
+  postId: number
+  /** The reported post as it is now (reports go when their post is deleted). */
+  postBody: string
+  postAuthorId: number | null
+  postAuthorName: string | null
+  /** Null when the reporter's account was deleted. */
+  reporterId: number | null
+  reporterName: string | null
+  reason: string | null
+  createdAt: number
+  resolvedAt: number | null
+  /** Null while open, or when resolved from the command line or by an account deleted since. */
+  resolvedById: number | null
+  resolvedByName: string | null
+}
+
+export interface NewPostReport {
+  postId: number
+  reporterId: number
+  reason: string | null
+  createdAt: number
+}
+
+export interface StoredReport {
+  report: PostReportRow
+  /** True when this reporter already had an open report of this post: nothing new was written. */
+  duplicate: boolean
+}
+
+export interface ReportStore {
+  /**
+   * Files a report; one open report per (post, reporter), so reporting again returns the open one
+   * with `duplicate: true`. Unknown post or reporter: `STORAGE_NOT_FOUND`.
+   */
+  create(report: NewPostReport): Promise<StoredReport>
+  get(id: number): Promise<PostReportRow | null>
+  /** Unresolved reports, newest first, paged by id. */
+  listOpen(page: PageRequest): Promise<PostReportRow[]>
+  countOpen(): Promise<number>
+}
+
+/**
+ * Moderation changes, each in ONE transaction together with its audit-log entry, so no action
+ * happens unrecorded. Unknown target user: `STORAGE_NOT_FOUND`; unknown actor id: `STORAGE_NOT_FOUND`.
+ */
+export interface ModerationStore {
+  /** Writes `user.promote`/`user.demote`. Returns false, writing nothing, when the user already has the role. */
+  setRole(userId: number, role: Role, audit: AuditContext): Promise<boolean>
+  /**
+   * Suspends until `until` (`Number.MAX_SAFE_INTEGER` = for good; a later call replaces the end) and
+   * ends every session of the user; writes `user.suspend` with `{ until }`. Returns the ended token hashes.
+   */
+  suspend(userId: number, until: number, audit: AuditContext): Promise<string[]>
+  /** Lifts a suspension; writes `user.unsuspend`. Returns false, writing nothing, when not suspended at `audit.at`. */
+  unsuspend(userId: number, audit: AuditContext): Promise<boolean>
+  /**
+   * Stores a new password hash, ends every session and clears the lockout; writes
+   * `user.reset_password`. Returns the ended token hashes.
+   */
+  resetPassword(userId: number, passwordHash: string, audit: AuditContext): Promise<string[]>
+  /**
+   * Deletes any post (its reports go with it); writes `post.delete` with the author as target and an
+   * excerpt of the body. Returns the deleted post, or null (nothing written) when there is none.
+   */
+  deletePost(postId: number, audit: AuditContext): Promise<PostRow | null>
+  /** Resolves an open report; writes `report.resolve`. Returns false, writing nothing, when not open. */
+  resolveReport(reportId: number, audit: AuditContext): Promise<boolean>
+}
+
 export type StorageBackend = 'sqlite' | 'postgres'
 
 export interface SchemaVersion {
@@ -220,6 +356,9 @@ export interface Storage {
   readonly messages: MessageStore
   readonly blocks: BlockStore
   readonly presence: PresenceStore
+  readonly audit: AuditStore
+  readonly reports: ReportStore
+  readonly moderation: ModerationStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
   schemaVersion(): Promise<SchemaVersion>

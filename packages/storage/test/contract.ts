@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
+import { runModerationContract } from './contract-moderation.js'
 
 export type OpenStorage = () => Promise<Storage>
 export type CleanupStorage = (storage: Storage) => Promise<void>
@@ -618,6 +619,8 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
         await expectStorageError(storage.presence.openPresence(4242, 'gw', T0), StorageErrorCode.NotFound)
       })
     })
+
+    runModerationContract(() => storage)
 
     describe('closing', () => {
       it('answers STORAGE_UNAVAILABLE after close', async () => {

@@ -41,12 +41,17 @@ export function createPostgresMessageStore(db: PgDb): MessageStore {
         [now, recipientId, ids],
       )
     },
-    conversation: (userA, userB, request) =>
+    conversation: async (userA, userB, request) =>
       db.query<ChatMessageRow>(
         `${selectMessages}
          WHERE ((m.sender_id = $1 AND m.recipient_id = $2) OR (m.sender_id = $2 AND m.recipient_id = $1)) AND m.id < $3
          ORDER BY m.id DESC LIMIT $4`,
         [userA, userB, pageBound(request), checkLimit(request.limit)],
+      ),
+    forUser: async (userId, request) =>
+      db.query<ChatMessageRow>(
+        `${selectMessages} WHERE (m.sender_id = $1 OR m.recipient_id = $1) AND m.id < $2 ORDER BY m.id DESC LIMIT $3`,
+        [userId, pageBound(request), checkLimit(request.limit)],
       ),
     async countPending() {
       const [row] = await db.query<{ n: number }>(

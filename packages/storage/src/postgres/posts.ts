@@ -24,6 +24,13 @@ export function createPostgresPostStore(db: PgDb): PostStore {
         limit,
       ])
     },
+    // async: a bad limit rejects rather than throwing synchronously.
+    listPostsByAuthor: async (authorId, request) =>
+      db.query<PostRow>(`${selectPosts} WHERE p.author_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT $3`, [
+        authorId,
+        pageBound(request),
+        checkLimit(request.limit),
+      ]),
     async updatePost(id, authorId, body, now) {
       const [row] = await db.query<PostRow>(
         `WITH updated AS (

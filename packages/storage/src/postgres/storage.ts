@@ -6,14 +6,17 @@
 import pg from 'pg'
 import { latestSchemaVersion, migrations } from '../migrations/index.js'
 import type { Storage } from '../types.js'
+import { createPostgresAuditStore } from './audit.js'
 import { createPostgresBlockStore } from './blocks.js'
 import { checkPostgres } from './check.js'
 import { createPgDb } from './client.js'
 import { createPostgresLoginFailureStore } from './login-failures.js'
 import { createPostgresMessageStore } from './messages.js'
 import { migratePostgres, postgresSchemaVersion } from './migrate.js'
+import { createPostgresModerationStore } from './moderation.js'
 import { createPostgresPostStore } from './posts.js'
 import { createPostgresPresenceStore } from './presence.js'
+import { createPostgresReportStore } from './reports.js'
 import { createPostgresSessionStore } from './sessions.js'
 import { createPostgresUserStore } from './users.js'
 
@@ -74,6 +77,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     messages: createPostgresMessageStore(db),
     blocks: createPostgresBlockStore(db),
     presence: createPostgresPresenceStore(db),
+    audit: createPostgresAuditStore(db),
+    reports: createPostgresReportStore(db),
+    moderation: createPostgresModerationStore(db),
     migrate: () => migratePostgres(db, schema, migrations),
     schemaVersion: async () => ({ current: await postgresSchemaVersion(db), latest: latestSchemaVersion }),
     check: () => checkPostgres(db, latestSchemaVersion),

@@ -30,6 +30,10 @@ export function createPostgresUserStore(db: PgDb): UserStore {
       return db.query<UserRow>(`SELECT ${userColumns} FROM users WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids])
     },
     listUsers: () => db.query<UserRow>(`SELECT ${userColumns} FROM users ORDER BY id`),
+    async countAdmins() {
+      const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM users WHERE role = 'admin'`)
+      return row?.n ?? 0
+    },
     updatePasswordHash: (userId, passwordHash) =>
       mustChange(db.execute('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]), userId),
     setRole: (userId, role: Role) =>

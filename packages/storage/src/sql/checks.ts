@@ -41,6 +41,22 @@ export const integrityRules: readonly IntegrityRule[] = [
     countSql: 'SELECT count(*) AS n FROM presence p LEFT JOIN users u ON u.id = p.user_id WHERE u.id IS NULL',
   },
   {
+    problem: 'audit entries whose actor or target id points to no user',
+    countSql: `SELECT count(*) AS n FROM audit_log l
+      LEFT JOIN users a ON a.id = l.actor_id LEFT JOIN users t ON t.id = l.target_user_id
+      WHERE (l.actor_id IS NOT NULL AND a.id IS NULL) OR (l.target_user_id IS NOT NULL AND t.id IS NULL)`,
+  },
+  {
+    problem: 'reports of posts that do not exist',
+    countSql: 'SELECT count(*) AS n FROM post_reports r LEFT JOIN posts p ON p.id = r.post_id WHERE p.id IS NULL',
+  },
+  {
+    problem: 'reports whose reporter or resolver id points to no user',
+    countSql: `SELECT count(*) AS n FROM post_reports r
+      LEFT JOIN users u ON u.id = r.reporter_id LEFT JOIN users v ON v.id = r.resolved_by
+      WHERE (r.reporter_id IS NOT NULL AND u.id IS NULL) OR (r.resolved_by IS NOT NULL AND v.id IS NULL)`,
+  },
+  {
     problem: 'sessions that expire before they were created',
     countSql: 'SELECT count(*) AS n FROM sessions WHERE expires_at < created_at',
   },

@@ -30,3 +30,23 @@ export function selectMessagesFrom(source: string): string {
 export const selectMessages = selectMessagesFrom('messages')
 
 export const loginFailureColumns = `failures, pending, pending_at AS "pendingAt", locked_until AS "lockedUntil"`
+
+/** `details` comes back as JSON text: `decodeAuditRow` turns it into an object. */
+export const auditColumns = `id, actor_id AS "actorId", actor_name AS "actorName", action,
+  target_user_id AS "targetUserId", target_name AS "targetName", target_post_id AS "targetPostId", reason, details,
+  created_at AS "createdAt"`
+
+/**
+ * Reports with the reported post, its author, the reporter and the resolver as they are now.
+ * `source` is the post_reports table or a CTE with its columns.
+ */
+export function selectReportsFrom(source: string): string {
+  return `SELECT r.id, r.post_id AS "postId", p.body AS "postBody", p.author_id AS "postAuthorId",
+  a.username AS "postAuthorName", r.reporter_id AS "reporterId", u.username AS "reporterName", r.reason,
+  r.created_at AS "createdAt", r.resolved_at AS "resolvedAt", r.resolved_by AS "resolvedById",
+  v.username AS "resolvedByName"
+  FROM ${source} r JOIN posts p ON p.id = r.post_id LEFT JOIN users a ON a.id = p.author_id
+  LEFT JOIN users u ON u.id = r.reporter_id LEFT JOIN users v ON v.id = r.resolved_by`
+}
+
+export const selectReports = selectReportsFrom('post_reports')

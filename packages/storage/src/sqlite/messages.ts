@@ -26,6 +26,9 @@ export function createSqliteMessageStore(db: Database, run: SqliteRunner): Messa
      WHERE ((m.sender_id = ? AND m.recipient_id = ?) OR (m.sender_id = ? AND m.recipient_id = ?)) AND m.id < ?
      ORDER BY m.id DESC LIMIT ?`,
   )
+  const forUser = db.prepare<[number, number, number, number], ChatMessageRow>(
+    `${selectMessages} WHERE (m.sender_id = ? OR m.recipient_id = ?) AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+  )
   const countPending = db.prepare<[], { n: number }>(
     'SELECT count(*) AS n FROM messages WHERE delivered_at IS NULL AND recipient_id IS NOT NULL',
   )
@@ -47,6 +50,7 @@ export function createSqliteMessageStore(db: Database, run: SqliteRunner): Messa
       }),
     conversation: (userA, userB, request) =>
       run(() => conversation.all(userA, userB, userB, userA, pageBound(request), checkLimit(request.limit))),
+    forUser: (userId, request) => run(() => forUser.all(userId, userId, pageBound(request), checkLimit(request.limit))),
     countPending: () => run(() => countPending.get()!.n),
   }
 }

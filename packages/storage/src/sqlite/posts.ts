@@ -10,6 +10,9 @@ export function createSqlitePostStore(db: Database, run: SqliteRunner): PostStor
   )
   const byId = db.prepare<[number], PostRow>(`${selectPosts} WHERE p.id = ?`)
   const page = db.prepare<[number, number], PostRow>(`${selectPosts} WHERE p.id < ? ORDER BY p.id DESC LIMIT ?`)
+  const byAuthor = db.prepare<[number, number, number], PostRow>(
+    `${selectPosts} WHERE p.author_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?`,
+  )
   const update = db.prepare<[string, number, number, number], { id: number }>(
     'UPDATE posts SET body = ?, updated_at = ? WHERE id = ? AND author_id = ? RETURNING id',
   )
@@ -29,6 +32,8 @@ export function createSqlitePostStore(db: Database, run: SqliteRunner): PostStor
     createPost: (authorId, body, now) => run(() => createPost.immediate(authorId, body, now)),
     getPost: (id) => run(() => byId.get(id) ?? null),
     listPosts: (request) => run(() => page.all(pageBound(request), checkLimit(request.limit))),
+    listPostsByAuthor: (authorId, request) =>
+      run(() => byAuthor.all(authorId, pageBound(request), checkLimit(request.limit))),
     updatePost: (id, authorId, body, now) => run(() => updatePost.immediate(id, authorId, body, now)),
     deletePost: (id, authorId) =>
       run(() => (authorId === null ? removeAny.run(id) : removeOwn.run(id, authorId)).changes > 0),

@@ -8,14 +8,17 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { latestSchemaVersion, migrations } from '../migrations/index.js'
 import type { Storage } from '../types.js'
+import { createSqliteAuditStore } from './audit.js'
 import { createSqliteBlockStore } from './blocks.js'
 import { checkSqlite } from './check.js'
 import { createRunner, toStorageError } from './errors.js'
 import { createSqliteLoginFailureStore } from './login-failures.js'
 import { createSqliteMessageStore } from './messages.js'
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
+import { createSqliteModerationStore } from './moderation.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
+import { createSqliteReportStore } from './reports.js'
 import { createSqliteSessionStore } from './sessions.js'
 import { createSqliteUserStore } from './users.js'
 
@@ -60,6 +63,9 @@ export async function createSqliteStorage(db: Database.Database): Promise<Storag
     messages: createSqliteMessageStore(db, run),
     blocks: createSqliteBlockStore(db, run),
     presence: createSqlitePresenceStore(db, run),
+    audit: createSqliteAuditStore(db, run),
+    reports: createSqliteReportStore(db, run),
+    moderation: createSqliteModerationStore(db, run),
     migrate: () => run(() => migrateSqlite(db, migrations)),
     schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),

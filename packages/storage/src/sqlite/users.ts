@@ -15,6 +15,7 @@ export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStor
     `SELECT ${userColumns} FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   )
   const all = db.prepare<[], UserRow>(`SELECT ${userColumns} FROM users ORDER BY id`)
+  const admins = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM users WHERE role = 'admin'`)
   const setHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?')
   const setRole = db.prepare<[Role, number]>('UPDATE users SET role = ? WHERE id = ?')
   const setSuspension = db.prepare<[number | null, number]>('UPDATE users SET suspended_until = ? WHERE id = ?')
@@ -33,6 +34,7 @@ export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStor
     getUserByKey: (usernameKey) => run(() => byKey.get(usernameKey) ?? null),
     getUsersByIds: (ids) => run(() => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)))),
     listUsers: () => run(() => all.all()),
+    countAdmins: () => run(() => admins.get()!.n),
     updatePasswordHash: (userId, passwordHash) =>
       run(() => mustChange(setHash.run(passwordHash, userId).changes, userId)),
     setRole: (userId, role) => run(() => mustChange(setRole.run(role, userId).changes, userId)),
