@@ -241,7 +241,12 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
           await Promise.race([client.drain(), stopped])
           return finish(ExitCode.Ok)
         }
-        await Promise.race([client.request(command.frame), stopped])
+        {
+          // A script's commands run one after another (its output stays in order); at a terminal
+          // the prompt comes back at once and replies appear above it when they arrive.
+          const reply = client.request(command.frame)
+          if (!view.interactive) await Promise.race([reply, stopped])
+        }
         break
     }
   }
