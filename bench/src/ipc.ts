@@ -36,7 +36,11 @@ export function serve(handlers: Handlers): void {
       .then(
         (result) => reply({ id: message.id, ok: true, result: result ?? null }),
         (error: unknown) =>
-          reply({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+          reply({
+            id: message.id,
+            ok: false,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          }),
       )
   })
   // The parent died: nothing left to report to.

@@ -84,7 +84,10 @@ export function withTarget(
 }
 
 /** Adds a second condition to a metric's target (both must hold). */
-export function andTarget(m: Metric, target: { baseline: string; min?: number; max?: number; ahead?: boolean }): Metric {
+export function andTarget(
+  m: Metric,
+  target: { baseline: string; min?: number; max?: number; ahead?: boolean },
+): Metric {
   const first = m.target
   const second = withTarget(m, target).target!
   if (!first) return { ...m, target: second }

@@ -30,7 +30,8 @@ export class Samples {
 
   summary(): LatencySummary {
     const sorted = this.#values.slice(0, this.#count).sort()
-    const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!)
+    const at = (q: number) =>
+      sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
     let sum = 0
     for (const value of sorted) sum += value
     return {

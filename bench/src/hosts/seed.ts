@@ -4,9 +4,10 @@
  * whose token clients `resume` with, so thousands of clients sign in without thousands of hashes.
  * @module
  */
+
+import { randomBytes } from 'node:crypto'
 import { type Auth, createArgon2Hasher, defaultAuthConfig, hashToken } from '@parley/auth'
 import type { Storage } from '@parley/storage'
-import { randomBytes } from 'node:crypto'
 
 export const BENCH_PASSWORD = 'bench password 1'
 

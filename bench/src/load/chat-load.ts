@@ -90,7 +90,14 @@ export function handlers(metrics: ProcessMetrics) {
     const cpu = metrics.cpu()
     await waitUntil(() => inFlight() === 0, STALL_MS)
     onText = () => undefined
-    return { perSecond: (samples.count / elapsedMs) * 1000, latency: samples.summary(), cpu, undelivered: inFlight(), stalled, elapsedMs }
+    return {
+      perSecond: (samples.count / elapsedMs) * 1000,
+      latency: samples.summary(),
+      cpu,
+      undelivered: inFlight(),
+      stalled,
+      elapsedMs,
+    }
   }
 
   return {

@@ -1,8 +1,137 @@
-import type { Scenario } from './context.js'
+/**
+ * Board: requests/s and p99 for the board page (`GET /` as a signed-in user: session lookup, a page
+ * of posts from SQLite, an escaped template, security headers) and for a post (`POST /posts`:
+ * Origin/Fetch-Metadata and CSRF checks, validation, a SQLite insert, the live-update event, 303),
+ * against a bare Fastify route serving the same HTML / answering the same form with the same 303.
+ * @module
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { BoardStarted } from '../hosts/parley-board.js'
+import { startChild } from '../ipc.js'
+import type { HttpLoadResult, RequestSpec } from '../load/http-load.js'
+import type { CpuReport } from '../metrics.js'
+import { metric, type ScenarioResult, withTarget } from '../report.js'
+import { type Scenario, size } from './context.js'
+import { cpuOf, serverFlags } from './servers.js'
 
 export const board: Scenario = {
   name: 'board',
-  async run() {
-    throw new Error('not written yet')
+  async run(ctx): Promise<ScenarioResult> {
+    const connections = size(ctx, 16, 32)
+    const warmupMs = size(ctx, 500, 2000)
+    const durationMs = size(ctx, 2000, 10_000)
+    const title = `board: ${connections} keep-alive HTTPS connections, ${durationMs / 1000} s per route`
+    ctx.progress(title)
+    const mediaDir = join(ctx.tmp, 'board-media')
+    await mkdir(mediaDir, { recursive: true })
+
+    const parley = startChild('parley-board', { nodeFlags: serverFlags(ctx, true) })
+    const bare = startChild('fastify-bare', { nodeFlags: serverFlags(ctx, false) })
+    const load = startChild('http-load')
+    try {
+      const started = await parley.request<BoardStarted>('start', { tls: ctx.tls, mediaDir, posts: 50 })
+      const html = await parley.request<string>('page', { host: started.host, cookie: started.cookie })
+      const { port: barePort } = await bare.request<{ port: number }>('start', { tls: ctx.tls, html })
+
+      const getPage = (host: string): RequestSpec => ({
+        method: 'GET',
+        path: '/',
+        headers: { host, cookie: started.cookie, accept: 'text/html' },
+        expect: 200,
+      })
+      const postForm = (host: string): RequestSpec => ({
+        method: 'POST',
+        path: '/posts',
+        headers: {
+          host,
+          cookie: started.cookie,
+          origin: `https://${host}`,
+          'sec-fetch-site': 'same-origin',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          _csrf: started.csrf,
+          body: 'A benchmark post: short, like most posts.',
+        }).toString(),
+        expect: 303,
+      })
+
+      const runs: Record<string, { result: HttpLoadResult; serverCpu: number }> = {}
+      const cases = [
+        ['Parley GET /', parley, started.port, getPage(started.host)],
+        ['bare GET /', bare, barePort, getPage(`localhost:${barePort}`)],
+        ['Parley POST /posts', parley, started.port, postForm(started.host)],
+        ['bare POST /posts', bare, barePort, postForm(`localhost:${barePort}`)],
+      ] as const
+      for (const [name, server, port, request] of cases) {
+        await server.request('mark')
+        const result = await load.request<HttpLoadResult>('run', {
+          origin: `https://127.0.0.1:${port}`,
+          ca: ctx.ca,
+          connections,
+          warmupMs,
+          durationMs,
+          request,
+        })
+        const serverCpu = cpuOf(await server.request<CpuReport>('cpu'))
+        runs[name] = { result, serverCpu }
+        ctx.progress(
+          `  ${name}: ${Math.round(result.perSecond)} req/s, p99 ${result.latency.p99Ms.toFixed(1)} ms, server CPU ${serverCpu}%, client CPU ${cpuOf(result.cpu)}%${result.errors.length ? `, errors: ${result.errors.slice(0, 3).join('; ')}` : ''}`,
+        )
+      }
+      const r = (name: string) => runs[name]!.result
+      const notes = [
+        `Both servers: Fastify with HTTP/2 + HTTP/1.1 fallback over the same TLS certificate; the load generator speaks HTTP/1.1. The bare page is the ${html.length}-byte HTML Parley rendered for the same user.`,
+      ]
+      const saturated = Object.entries(runs).filter(([, run]) => cpuOf(run.result.cpu) >= 90)
+      if (saturated.length > 0) {
+        notes.push(
+          `load generator near a full core for ${saturated.map(([name]) => name).join(', ')}: client-bound figures`,
+        )
+      }
+      for (const [name, run] of Object.entries(runs)) {
+        if (run.result.errors.length > 0) notes.push(`${name}: errors ${run.result.errors.slice(0, 3).join('; ')}`)
+      }
+      return {
+        scenario: 'board',
+        title,
+        metrics: [
+          withTarget(
+            metric('board GET / throughput', r('Parley GET /').perSecond, 'req/s', true, {
+              'bare Fastify': r('bare GET /').perSecond,
+            }),
+            { baseline: 'bare Fastify', min: 0.6 },
+          ),
+          metric('board GET / p99 latency', r('Parley GET /').latency.p99Ms, 'ms', false, {
+            'bare Fastify': r('bare GET /').latency.p99Ms,
+          }),
+          withTarget(
+            metric('board POST /posts throughput', r('Parley POST /posts').perSecond, 'req/s', true, {
+              'bare Fastify': r('bare POST /posts').perSecond,
+            }),
+            { baseline: 'bare Fastify', min: 0.6 },
+          ),
+          metric('board POST /posts p99 latency', r('Parley POST /posts').latency.p99Ms, 'ms', false, {
+            'bare Fastify': r('bare POST /posts').latency.p99Ms,
+          }),
+        ],
+        details: {
+          connections,
+          warmupMs,
+          durationMs,
+          pageBytes: html.length,
+          runs: Object.fromEntries(
+            Object.entries(runs).map(([name, run]) => [
+              name,
+              { ...run.result, serverCpuPercent: run.serverCpu, clientCpuPercent: cpuOf(run.result.cpu) },
+            ]),
+          ),
+        },
+        notes,
+      }
+    } finally {
+      await Promise.all([parley.stop(), bare.stop(), load.stop()])
+    }
   },
 }

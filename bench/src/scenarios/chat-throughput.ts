@@ -4,13 +4,13 @@
  * same 64-character messages and the same closed loop (a fixed number of messages in flight).
  * @module
  */
-import { startChild } from '../ipc.js'
-import type { LoopResult } from '../load/chat-load.js'
+import { type Child, startChild } from '../ipc.js'
 import type { Flavor } from '../load/chat-clients.js'
+import type { LoopResult } from '../load/chat-load.js'
 import type { CpuReport } from '../metrics.js'
 import { andTarget, metric, type ScenarioResult, withTarget } from '../report.js'
 import { type RunContext, type Scenario, size } from './context.js'
-import { clientSpecs, cpuOf, FLAVOR_NAMES, startChatServer } from './servers.js'
+import { type ChatServer, clientSpecs, cpuOf, FLAVOR_NAMES, startChatServer } from './servers.js'
 
 const FLAVORS: Flavor[] = ['parley', 'ws', 'socketio']
 
@@ -22,13 +22,12 @@ interface FlavorRun {
 
 async function runFlavor(
   ctx: RunContext,
-  flavor: Flavor,
+  server: ChatServer,
+  load: Child,
   mode: 'fanout' | 'pairs',
   clients: number,
   loop: { warmupMs: number; durationMs: number; window: number },
 ): Promise<FlavorRun> {
-  const server = await startChatServer(ctx, flavor, { users: clients })
-  const load = startChild('chat-load')
   try {
     const { ms } = await load.request<{ ms: number }>('connect', {
       target: server.target,
@@ -40,11 +39,11 @@ async function runFlavor(
     const result = await load.request<LoopResult>(mode, loop)
     const serverCpu = await server.child.request<CpuReport>('cpu')
     ctx.progress(
-      `  ${FLAVOR_NAMES[flavor]}: ${Math.round(result.perSecond)} msg/s, p99 ${result.latency.p99Ms.toFixed(1)} ms, server CPU ${cpuOf(serverCpu)}%, client CPU ${cpuOf(result.cpu)}%`,
+      `  ${FLAVOR_NAMES[server.flavor]}: ${Math.round(result.perSecond)} msg/s, p99 ${result.latency.p99Ms.toFixed(1)} ms, server CPU ${cpuOf(serverCpu)}%, client CPU ${cpuOf(result.cpu)}%`,
     )
     return { result, serverCpu, connectMs: ms }
   } finally {
-    await load.stop()
+    await load.request('stop')
     await server.child.stop()
   }
 }
@@ -70,7 +69,9 @@ function summarise(
   for (const flavor of FLAVORS) {
     const run = runs[flavor]
     if (run.result.stalled || run.result.undelivered > 0) {
-      notes.push(`${FLAVOR_NAMES[flavor]}: stalled=${run.result.stalled}, ${run.result.undelivered} messages undelivered`)
+      notes.push(
+        `${FLAVOR_NAMES[flavor]}: stalled=${run.result.stalled}, ${run.result.undelivered} messages undelivered`,
+      )
     }
   }
   const client = Object.fromEntries(FLAVORS.map((f) => [FLAVOR_NAMES[f], cpuOf(runs[f].result.cpu)]))
@@ -105,8 +106,15 @@ async function runAll(
   clients: number,
   loop: { warmupMs: number; durationMs: number; window: number },
 ): Promise<Record<Flavor, FlavorRun>> {
+  // Every process starts at once (start-up dominates a quick run); they run one flavor at a time.
+  const load = startChild('chat-load')
+  const servers = await Promise.all(FLAVORS.map((flavor) => startChatServer(ctx, flavor, { users: clients })))
   const runs = {} as Record<Flavor, FlavorRun>
-  for (const flavor of FLAVORS) runs[flavor] = await runFlavor(ctx, flavor, mode, clients, loop)
+  try {
+    for (const server of servers) runs[server.flavor] = await runFlavor(ctx, server, load, mode, clients, loop)
+  } finally {
+    await Promise.all([load.stop(), ...servers.map((server) => server.child.stop())])
+  }
   return runs
 }
 

@@ -3,10 +3,11 @@
  * the client target pointing at each.
  * @module
  */
-import { type Child, startChild } from '../ipc.js'
-import type { CpuReport } from '../metrics.js'
-import type { ClientSpec, Flavor, Target } from '../load/chat-clients.js'
+
 import type { GatewayStarted } from '../hosts/parley-gateway.js'
+import { type Child, startChild } from '../ipc.js'
+import type { ClientSpec, Flavor, Target } from '../load/chat-clients.js'
+import type { CpuReport } from '../metrics.js'
 import type { RunContext } from './context.js'
 
 export const FLAVOR_NAMES: Record<Flavor, string> = { parley: 'Parley', ws: 'bare ws', socketio: 'Socket.IO' }
