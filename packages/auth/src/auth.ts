@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import { type Role, type SessionRow, type Storage, StorageErrorCode, type UserRow } from '@parley/storage'
+import { type AccountApi, createAccountApi } from './accounts.js'
 import { type AuthConfig, resolveAuthConfig } from './config.js'
 import { createCredentialCheck } from './credentials.js'
 import { invalidCredentials, suspended, usernameTaken } from './errors.js'
 import { type AuthLogger, silentLogger } from './logger.js'
+import { createModerationApi, type ModerationApi } from './moderation.js'
 import { checkPassword, createArgon2Hasher, type PasswordHasher } from './password.js'
+import { createRevokeNotifier, type RevokeListener } from './revocation.js'
 import { type ClientInfo, createSessions, type IssuedSession, isSuspended } from './sessions.js'
-import { hashToken } from './tokens.js'
+import { hashToken, isWellFormedToken } from './tokens.js'
 import { type NormalizedUsername, normalizeUsername } from './username.js'
 
 export interface PublicUser {
@@ -21,7 +24,8 @@ export interface Authenticated {
   session: SessionRow
 }
 
-export interface Auth {
+/** Accounts and sessions here; self-service in `AccountApi` (accounts.ts), moderation in `ModerationApi`. */
+export interface Auth extends AccountApi, ModerationApi {
   readonly config: AuthConfig
   /** NFC-normalises and checks the rules; throws ParleyError UsernameEmpty | UsernameTooLong | UsernameBadCharacters. */
   normalizeUsername(raw: string): NormalizedUsername
@@ -44,11 +48,14 @@ export interface Auth {
   login(username: string, password: string, client?: ClientInfo): Promise<{ user: PublicUser; session: IssuedSession }>
   /** Looks a token up; null when missing/unknown/idle-expired/absolute-expired/user suspended or deleted. Touches lastSeenAt. */
   authenticate(token: string | null | undefined): Promise<Authenticated | null>
-  /** Revokes that session server-side (no-op when unknown). */
+  /** Revokes that session server-side (no-op when unknown); listeners hear reason 'logout'. */
   logout(token: string): Promise<void>
   /** Checks the current password, stores the new hash, revokes every OTHER session of the user; returns revoked token hashes. */
   changePassword(userId: number, currentPassword: string, newPassword: string, keepToken?: string): Promise<string[]>
-  /** Admin reset: sets a new password without the old one and revokes ALL sessions; returns revoked token hashes. */
+  /**
+   * Command-line reset (audited with no actor): sets a new password without the old one and revokes ALL
+   * sessions; returns revoked token hashes. Same as `resetPassword(null, …)` by user id.
+   */
   setPassword(userId: number, newPassword: string): Promise<string[]>
   /** sha256 hex of a token, as stored in SessionRow.tokenHash. */
   hashToken(token: string): string
@@ -61,6 +68,8 @@ export interface CreateAuthOptions {
   /** Replaces argon2id (tests wrap it to count verifications). */
   hasher?: PasswordHasher
   log?: AuthLogger
+  /** Told after sessions are revoked (logout, password change/reset, suspension, deletion, revoke), to close live sockets. */
+  onRevoke?: RevokeListener
 }
 
 function publicUser(user: UserRow): PublicUser {
@@ -79,6 +88,9 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const hasher = options.hasher ?? createArgon2Hasher(config.argon2)
   const sessions = createSessions({ storage, config, now })
   const verifyPassword = createCredentialCheck({ storage, config, hasher, now, log })
+  const notifyRevoke = createRevokeNotifier(options.onRevoke, log)
+  const accounts = createAccountApi({ storage, config, now, log, verifyPassword, notifyRevoke })
+  const moderation = createModerationApi({ storage, config, now, log, hasher, notifyRevoke })
 
   // Unknown usernames are verified against this hash so they cost the same argon2 work as known ones.
   const dummyHash = hasher.hash(randomBytes(16).toString('base64url'))
@@ -119,6 +131,8 @@ export function createAuth(options: CreateAuthOptions): Auth {
   }
 
   return {
+    ...accounts,
+    ...moderation.api,
     config,
     normalizeUsername,
     checkPassword: (password) => checkPassword(password, config),
@@ -164,7 +178,12 @@ export function createAuth(options: CreateAuthOptions): Auth {
       return found && { user: publicUser(found.user), session: found.session }
     },
 
-    logout: (token) => sessions.revoke(token),
+    async logout(token) {
+      // Looked up first: listeners need to know whose session ended.
+      const session = isWellFormedToken(token) ? await storage.sessions.getSession(hashToken(token)) : null
+      await sessions.revoke(token)
+      if (session) notifyRevoke({ userId: session.userId, tokenHashes: [session.tokenHash], reason: 'logout' })
+    },
 
     async changePassword(userId, currentPassword, newPassword, keepToken) {
       const user = await storage.users.getUserById(userId)
@@ -174,15 +193,14 @@ export function createAuth(options: CreateAuthOptions): Auth {
       await verifyPassword(user, currentPassword, {})
       const revoked = await storeNewPassword(userId, newPassword, keepToken ? hashToken(keepToken) : undefined)
       log.info({ userId, revokedSessions: revoked.length }, 'password changed')
+      notifyRevoke({ userId, tokenHashes: revoked, reason: 'password' })
       return revoked
     },
 
     async setPassword(userId, newPassword) {
-      if (!(await storage.users.getUserById(userId))) throw new ParleyError(ErrorCode.NotFound, 'No such account')
-      const revoked = await storeNewPassword(userId, newPassword)
-      await storage.loginFailures.clearLoginFailures(userId)
-      log.info({ userId, revokedSessions: revoked.length }, 'password reset')
-      return revoked
+      const user = await storage.users.getUserById(userId)
+      if (!user) throw new ParleyError(ErrorCode.NotFound, 'No such account')
+      return moderation.resetUserPassword(null, user, newPassword)
     },
   }
 }

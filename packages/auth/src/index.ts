@@ -2,6 +2,8 @@
  * Accounts, passwords (argon2id), lockout and server-side sessions, shared by the board and the chat.
  * @module
  */
+export type { AccountExport } from './account-export.js'
+export type { AccountApi, SessionInfo } from './accounts.js'
 export { type Auth, type Authenticated, type CreateAuthOptions, createAuth, type PublicUser } from './auth.js'
 export {
   type AuthConfig,
@@ -12,7 +14,10 @@ export {
   resolveAuthConfig,
 } from './config.js'
 export type { AuthLogger } from './logger.js'
+export { type ModeratedUser, type ModerationApi, SUSPENDED_FOR_GOOD } from './moderation.js'
 export { createArgon2Hasher, type PasswordHasher } from './password.js'
+export { MAX_REASON_LENGTH } from './reason.js'
+export type { RevokeEvent, RevokeListener, RevokeReason } from './revocation.js'
 export type { ClientInfo, IssuedSession } from './sessions.js'
 export { hashToken } from './tokens.js'
 export { type NormalizedUsername, normalizeUsername, usernameKeyOf } from './username.js'
