@@ -19,6 +19,8 @@ export interface EventsRoutesOptions {
   heartbeatMs: number
 }
 
+const MAX_BUFFERED_BYTES = 1024 * 1024
+
 /** One SSE message; JSON never contains a raw newline, so `data:` stays one line. */
 export function formatSse(event: PostEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
@@ -56,7 +58,14 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
 
     let ended = false
     const unsubscribe = events.subscribe((event) => {
-      if (!ended) raw.write(formatSse(event))
+      if (ended) return
+      // A client that stops reading is cut off rather than buffered without bound; EventSource reconnects.
+      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+        log.warn('event stream ended: client not reading')
+        end()
+        return
+      }
+      raw.write(formatSse(event))
     })
     const end = () => {
       if (ended) return
