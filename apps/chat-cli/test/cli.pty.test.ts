@@ -187,8 +187,57 @@ describe('chat CLI in a pseudo-terminal', () => {
 
     rey.type('lo\r')
     await finn.waitForLine('rey: hello')
+
+    // An input longer than the terminal is wide wraps onto two rows; both are redrawn below the message.
+    const long = `message finn ${'x'.repeat(150)}`
+    rey.type(long)
+    await rey.waitFor(() => rey.lines().slice(-2).join('') === `> ${long}`, 'the wrapped partial input')
+    finn.enter('message rey second one')
+    await rey.waitForLine('finn: second one')
+    await rey.waitFor(() => rey.lines().slice(-2).join('') === `> ${long}`, 'the wrapped input redrawn')
+    expect(rey.lines().at(-3)).toBe('finn: second one')
+    expect(rey.lines().filter((line) => line.includes('xxxxxxxxxx'))).toHaveLength(2)
+    rey.type('\r')
+    // 155 characters wrap on finn's 120-column screen too.
+    await finn.waitFor(
+      () =>
+        finn
+          .lines()
+          .join('')
+          .includes(`rey: ${'x'.repeat(150)}>`),
+      'the long message',
+    )
     await logout(rey)
     await logout(finn)
+  })
+
+  it('completes commands and online usernames with Tab, keeps credentials out of the history, quits on Ctrl-C', async () => {
+    const kylo = await login('kylo')
+    const poe = await login('poe')
+    await kylo.waitForLine('poe logged in')
+
+    kylo.type('whoelses')
+    kylo.type('\t')
+    await kylo.waitFor(() => kylo.cursorLine() === '> whoelsesince', 'the completed command')
+    kylo.type('\x15') // Ctrl-U: clear the line
+    kylo.type('mess\t')
+    await kylo.waitFor(() => kylo.cursorLine() === '> message', 'the completed command word')
+    kylo.type('p\t')
+    await kylo.waitFor(() => kylo.cursorLine() === '> message poe', 'the completed username')
+    kylo.type('tab completed\r')
+    await poe.waitForLine('kylo: tab completed')
+
+    // Up arrow: the last command comes back; further up there is nothing (no username, no password).
+    kylo.type('\x1b[A')
+    await kylo.waitFor(() => kylo.cursorLine() === '> message poe tab completed', 'the previous command')
+    kylo.type('\x1b[A\x1b[A\x1b[A')
+    await kylo.waitFor(() => kylo.cursorLine() === '> message poe tab completed', 'no older history')
+    expect(kylo.raw).not.toContain(PASSWORD)
+    // Ctrl-C leaves at once (logging out), with the conventional exit code.
+    kylo.type('\x03')
+    expect(await kylo.waitForExit()).toBe(130)
+    await poe.waitForLine('kylo logged out')
+    await logout(poe)
   })
 
   it('delivers a message sent to an offline user at their next login, once', async () => {
