@@ -27,9 +27,9 @@ export interface Bus {
   /** False while a transport connection is down (messages may be lost meanwhile) and after `close()`. */
   readonly healthy: boolean
   /**
-   * Calls `listener` each time the bus is connected again after losing its connection, once its
-   * subscriptions are restored. Messages published meanwhile were lost: catch up from storage.
-   * Returns the function that removes the listener.
+   * Calls `listener` each time the bus is whole again (every connection back, subscriptions
+   * restored, `healthy` true) after its subscribing side was disconnected. Messages published
+   * meanwhile were lost to this instance: catch up from storage. Returns the remover.
    */
   onReconnect(listener: () => void): () => void
   /** Ends every subscription and closes the transport; publishing afterwards rejects. Idempotent. */

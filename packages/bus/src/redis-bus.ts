@@ -76,6 +76,19 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   let closed = false
   let lastError: Error | undefined
 
+  // Set when the subscriber lost its connection: messages may have been missed since.
+  let subscriberGap = false
+
+  function notifyReconnected(): void {
+    for (const listener of [...reconnectListeners]) {
+      try {
+        listener()
+      } catch (error) {
+        log.error({ err: error }, 'bus reconnect listener failed')
+      }
+    }
+  }
+
   function watch(client: RedisClient, role: 'pub' | 'sub'): void {
     let wasReady = false
     let lost = false
@@ -85,6 +98,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) return
       if (wasReady && !lost) {
         lost = true
+        if (role === 'sub') subscriberGap = true
         log.warn({ err: error, role, redis: where }, 'Redis bus connection lost: reconnecting')
       } else {
         log.debug({ err: error, role, redis: where }, 'Redis bus connection attempt failed')
@@ -96,15 +110,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       lost = false
       if (!reconnected || closed) return
       log.info({ role, redis: where }, 'Redis bus reconnected')
-      // Only the subscriber's gap loses messages silently; a publisher's gap rejected its publishes.
-      if (role === 'sub') {
-        for (const listener of [...reconnectListeners]) {
-          try {
-            listener()
-          } catch (error) {
-            log.error({ err: error }, 'bus reconnect listener failed')
-          }
-        }
+      // Once both connections are back (so the app may publish again) and only if the subscriber
+      // was away: a publisher's gap lost nothing silently, its publishes were rejected.
+      if (subscriberGap && publisher.isReady && subscriber.isReady) {
+        subscriberGap = false
+        notifyReconnected()
       }
     })
   }
