@@ -17,7 +17,7 @@ import {
 import { httpStatusOf } from '../http/error-status.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
 import { authRateLimit } from './auth-rate-limit.js'
-import { authFieldError, type FieldErrors, field } from './forms.js'
+import { authFieldError, CsrfOnlyBody, type FieldErrors, field } from './forms.js'
 
 export interface AuthRoutesOptions {
   auth: Auth
@@ -92,7 +92,7 @@ export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, ra
     )
   }
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', { schema: { body: CsrfOnlyBody } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE]
     if (token) await auth.logout(token)
     if (request.user) request.log.info({ userId: request.user.id }, 'signed out')

@@ -4,6 +4,10 @@
  * @module
  */
 import { ErrorCode, type ParleyError } from '@parley/protocol'
+import { Type } from 'typebox'
+
+/** The body of a form whose only field is its CSRF token (sign out, delete). */
+export const CsrfOnlyBody = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 256 })) })
 
 export interface FieldErrors {
   username?: string

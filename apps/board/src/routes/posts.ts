@@ -12,7 +12,7 @@ import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
 import { requireUser } from '../plugins/session.js'
-import { type FieldErrors, field, normalizeNewlines } from './forms.js'
+import { CsrfOnlyBody, type FieldErrors, field, normalizeNewlines } from './forms.js'
 
 export const PAGE_SIZE = 50
 export const MAX_POST_LENGTH = 4000
@@ -138,7 +138,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storag
     },
   )
 
-  app.post('/posts/:id/delete', { schema: { params: PostParams } }, async (request, reply) => {
+  app.post('/posts/:id/delete', { schema: { params: PostParams, body: CsrfOnlyBody } }, async (request, reply) => {
     const user = requireUser(request)
     const post = await ownPost(request, request.params.id)
     if (!(await storage.posts.deletePost(post.id, user.id))) throw notFound()
