@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -77,7 +77,11 @@ async function main(): Promise<number> {
   try {
     for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
       try {
+        const started = Date.now()
         const result = await scenario.run(ctx)
+        // Other work on the machine skews every figure: keep how busy it was beside them.
+        result.details.loadAverageAfter = loadavg().map((value) => +value.toFixed(2))
+        result.details.seconds = (Date.now() - started) / 1000
         report.scenarios.push(result)
         for (const m of result.metrics) console.log(formatMetric(m))
         for (const note of result.notes) console.log(`  note: ${note}`)

@@ -19,8 +19,8 @@ export const board: Scenario = {
   name: 'board',
   async run(ctx): Promise<ScenarioResult> {
     const connections = size(ctx, 16, 32)
-    const warmupMs = size(ctx, 500, 2000)
-    const durationMs = size(ctx, 2000, 10_000)
+    const warmupMs = size(ctx, 300, 2000)
+    const durationMs = size(ctx, 1500, 10_000)
     const title = `board: ${connections} keep-alive HTTPS connections, ${durationMs / 1000} s per route`
     ctx.progress(title)
     const mediaDir = join(ctx.tmp, 'board-media')

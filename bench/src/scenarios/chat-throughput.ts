@@ -121,8 +121,8 @@ async function runAll(
 export const fanout: Scenario = {
   name: 'fanout',
   async run(ctx) {
-    const receivers = size(ctx, 200, 1000)
-    const loop = { warmupMs: size(ctx, 500, 2000), durationMs: size(ctx, 2000, 10_000), window: 8 }
+    const receivers = size(ctx, 100, 1000)
+    const loop = { warmupMs: size(ctx, 300, 2000), durationMs: size(ctx, 1500, 10_000), window: 8 }
     const title = `chat fan-out: ${receivers} receivers, 1 sender, ${loop.window} broadcasts in flight, ${loop.durationMs / 1000} s`
     ctx.progress(title)
     const runs = await runAll(ctx, 'fanout', receivers + 1, loop)
@@ -133,8 +133,8 @@ export const fanout: Scenario = {
 export const pairs: Scenario = {
   name: 'pairs',
   async run(ctx) {
-    const pairCount = size(ctx, 100, 500)
-    const loop = { warmupMs: size(ctx, 500, 2000), durationMs: size(ctx, 2000, 10_000), window: 1 }
+    const pairCount = size(ctx, 50, 500)
+    const loop = { warmupMs: size(ctx, 300, 2000), durationMs: size(ctx, 1500, 10_000), window: 1 }
     const title = `chat 1:1: ${pairCount} pairs, each sender ${loop.window} message in flight, ${loop.durationMs / 1000} s`
     ctx.progress(title)
     const runs = await runAll(ctx, 'pairs', pairCount * 2, loop)

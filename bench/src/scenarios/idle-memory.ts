@@ -25,7 +25,7 @@ interface MemoryRun {
 export const idleMemory: Scenario = {
   name: 'memory',
   async run(ctx): Promise<ScenarioResult> {
-    const connections = size(ctx, 1000, 10_000)
+    const connections = size(ctx, 300, 10_000)
     const title = `idle connections: ${connections} signed-in connections, settled server memory`
     ctx.progress(title)
     const runs = {} as Record<Flavor, MemoryRun>

@@ -22,9 +22,9 @@ const ONLINE_INTERVAL_MS = 100
 export const loginStorm: Scenario = {
   name: 'logins',
   async run(ctx): Promise<ScenarioResult> {
-    const logins = size(ctx, 50, 200)
+    const logins = size(ctx, 30, 200)
     const online = size(ctx, 20, 50)
-    const quietMs = size(ctx, 1500, 5000)
+    const quietMs = size(ctx, 1000, 5000)
     const title = `login storm: ${logins} concurrent password logins (argon2id defaults) while ${online} online users message at ${1000 / ONLINE_INTERVAL_MS}/s each`
     ctx.progress(title)
 

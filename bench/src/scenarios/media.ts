@@ -50,8 +50,8 @@ export const media: Scenario = {
   async run(ctx): Promise<ScenarioResult> {
     const fileBytes = size(ctx, 8, 32) * 1024 * 1024
     const streams = size(ctx, 10, 50)
-    const warmupMs = size(ctx, 500, 2000)
-    const durationMs = size(ctx, 2000, 10_000)
+    const warmupMs = size(ctx, 300, 2000)
+    const durationMs = size(ctx, 1500, 10_000)
     const nginxFound = nginxVersion()
     const baselineName = nginxFound ? 'nginx' : '@fastify/static'
     const title = `media: ${streams} concurrent full streams of a ${fileBytes / 2 ** 20} MiB file, then ${streams} connections of random 1 MiB ranges, ${durationMs / 1000} s each, against ${nginxFound ?? '@fastify/static (nginx not installed)'}`
