@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const selfUs = new Map<number, number>()
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  })
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0)
   const byFunction = new Map<string, number>()
   const byPackage = new Map<string, number>()
