@@ -132,8 +132,8 @@ export class TestClient {
         this.#waiters.delete(wake)
         reject(
           new Error(
-            `timed out after ${timeoutMs} ms waiting for ${options.what ?? test.toString()}; frames: ${JSON.stringify(
-              this.frames.slice(since),
+            `timed out after ${timeoutMs} ms waiting for ${options.what ?? test.toString()}; last frames: ${JSON.stringify(
+              this.frames.slice(since).slice(-10),
             )}`,
           ),
         )

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const options = { repoRoot: '/repo', cwd: '/work', hostname: 'box' }
+const load = (env: NodeJS.ProcessEnv = {}, argv: string[] = []) => loadConfig(env, argv, options).config
+
+describe('loadConfig', () => {
+  it('needs no configuration at all', () => {
+    expect(load()).toEqual({
+      host: 'localhost',
+      port: 8182,
+      timeoutSeconds: 600,
+      allowNewUsers: true,
+      allowedOrigins: ['https://localhost:8181', 'https://127.0.0.1:8181'],
+      maxBufferedBytes: 1024 * 1024,
+      heartbeatMs: 30_000,
+      ratePerSecond: 20,
+      rateBurst: 60,
+      instanceId: 'box:8182',
+      blockDurationSeconds: 60,
+      databasePath: '/repo/data/parley.db',
+      certsDir: '/repo/certs',
+      minPasswordLength: 8,
+      logLevel: 'info',
+    })
+  })
+
+  it('reads the environment', () => {
+    const config = load({
+      CHAT_HOST: '0.0.0.0',
+      CHAT_PORT: '9000',
+      BLOCK_DURATION: '5',
+      CHAT_TIMEOUT: '30',
+      CHAT_ALLOW_NEW_USERS: 'false',
+      CHAT_ALLOWED_ORIGINS: 'https://chat.example, https://board.example',
+      CHAT_MAX_BUFFERED_BYTES: '65536',
+      CHAT_HEARTBEAT_MS: '1000',
+      CHAT_RATE_PER_SECOND: '2.5',
+      CHAT_RATE_BURST: '5',
+      CHAT_INSTANCE_ID: 'gw-1',
+      DATABASE_PATH: 'db/x.db',
+      DATABASE_URL: 'postgres://localhost/test',
+      CERTS_DIR: '/etc/parley',
+      MIN_PASSWORD_LENGTH: '3',
+      LOG_LEVEL: 'debug',
+    })
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      blockDurationSeconds: 5,
+      timeoutSeconds: 30,
+      allowNewUsers: false,
+      allowedOrigins: ['https://chat.example', 'https://board.example'],
+      maxBufferedBytes: 65536,
+      heartbeatMs: 1000,
+      ratePerSecond: 2.5,
+      rateBurst: 5,
+      instanceId: 'gw-1',
+      databasePath: '/work/db/x.db',
+      databaseUrl: 'postgres://localhost/test',
+      certsDir: '/etc/parley',
+      minPasswordLength: 3,
+      logLevel: 'debug',
+    })
+  })
+
+  it('takes the original positional form <port> <block_duration> <timeout>', () => {
+    expect(load({}, ['9000', '60', '600'])).toMatchObject({ port: 9000, blockDurationSeconds: 60, timeoutSeconds: 600 })
+    // pnpm passes the separator through; parseArgs treats it as the end of options.
+    expect(load({ CHAT_PORT: '1' }, ['--', '9001', '5'])).toMatchObject({
+      port: 9001,
+      blockDurationSeconds: 5,
+      timeoutSeconds: 600,
+      instanceId: 'box:9001',
+    })
+  })
+
+  it('takes flags, which win over positionals and the environment', () => {
+    expect(
+      load({ CHAT_PORT: '1', CHAT_HOST: 'a' }, [
+        '--port',
+        '9002',
+        '--host',
+        '127.0.0.1',
+        '--block-duration=7',
+        '--timeout',
+        '8',
+      ]),
+    ).toMatchObject({ port: 9002, host: '127.0.0.1', blockDurationSeconds: 7, timeoutSeconds: 8 })
+    expect(load({}, ['9000', '--port', '9003'])).toMatchObject({ port: 9003 })
+    expect(loadConfig({}, ['--help'], options).help).toBe(true)
+  })
+
+  it('stops with a message naming the variable or argument of each bad value', () => {
+    const problem = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
+      try {
+        load(env, argv)
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError)
+        return (error as Error).message
+      }
+      throw new Error('accepted')
+    }
+    expect(problem({ CHAT_PORT: 'eighty' })).toMatch(/CHAT_PORT .*"eighty"/)
+    expect(problem({ CHAT_PORT: '70000' })).toMatch(/CHAT_PORT/)
+    expect(problem({ CHAT_TIMEOUT: '0' })).toMatch(/CHAT_TIMEOUT/)
+    expect(problem({ CHAT_ALLOW_NEW_USERS: 'maybe' })).toMatch(/CHAT_ALLOW_NEW_USERS/)
+    expect(problem({ CHAT_ALLOWED_ORIGINS: 'localhost:8181' })).toMatch(/CHAT_ALLOWED_ORIGINS/)
+    expect(problem({ CHAT_RATE_PER_SECOND: 'fast' })).toMatch(/CHAT_RATE_PER_SECOND/)
+    expect(problem({ LOG_LEVEL: 'loud' })).toMatch(/LOG_LEVEL must be one of/)
+    expect(problem({}, ['x'])).toMatch(/<port> /)
+    expect(problem({}, ['9000', 'soon'])).toMatch(/<block_duration>/)
+    expect(problem({}, ['--timeout', '-1'])).toMatch(/--timeout/)
+    expect(problem({ BLOCK_DURATION: 'x', CHAT_TIMEOUT: 'y' })).toMatch(/CHAT_TIMEOUT .*; BLOCK_DURATION /)
+    expect(problem({}, ['1', '2', '3', '4'])).toMatch(/Too many arguments/)
+    expect(problem({}, ['--verbose'])).toMatch(/Usage/)
+  })
+})

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { createInProcessBus } from '../src/bus.js'
+import { PrivateBroker } from '../src/private-broker.js'
+import { TokenBucket } from '../src/rate-limit.js'
+import { RecentIds } from '../src/recent-ids.js'
+import { Registry } from '../src/registry.js'
+
+describe('Registry', () => {
+  const entry = (connId: string, sessionHash: string, kind: 'token' | 'cookie' = 'token') => ({
+    connection: connId,
+    connId,
+    sessionHash,
+    kind,
+  })
+
+  it('reports the first and the last connection of a user', () => {
+    const registry = new Registry<string>()
+    expect(registry.add(1, 'hans', entry('a', 's1', 'cookie'))).toBe(true)
+    expect(registry.add(1, 'hans', entry('b', 's1', 'cookie'))).toBe(false)
+    expect(registry.connectionsOf(1)).toEqual(['a', 'b'])
+    expect(registry.remove(1, 'a')).toBe(false)
+    expect(registry.remove(1, 'a')).toBe(false)
+    expect(registry.isOnline(1)).toBe(true)
+    expect(registry.remove(1, 'b')).toBe(true)
+    expect(registry.isOnline(1)).toBe(false)
+    expect(registry.remove(2, 'x')).toBe(false)
+  })
+
+  it('tells other sessions and stale token connections apart', () => {
+    const registry = new Registry<string>()
+    registry.add(1, 'hans', entry('cli', 's1'))
+    registry.add(1, 'hans', entry('cli2', 's1'))
+    expect(registry.onlineUnderOtherSession(1, 's1')).toBe(false)
+    expect(registry.onlineUnderOtherSession(1, 's2')).toBe(true)
+    expect(registry.onlineUnderOtherSession(9, 's2')).toBe(false)
+    expect(registry.tokenConnectionsOfSession(1, 's1', 'cli2')).toEqual(['cli'])
+    registry.add(2, 'anna', entry('c', 's3', 'cookie'))
+    expect(registry.tokenConnectionsOfSession(2, 's3', 'x')).toEqual([])
+    expect(registry.onlineUsers()).toEqual([
+      { id: 2, username: 'anna' },
+      { id: 1, username: 'hans' },
+    ])
+    expect([...registry.entries()].map((e) => [e.userId, e.connId])).toEqual([
+      [1, 'cli'],
+      [1, 'cli2'],
+      [2, 'c'],
+    ])
+  })
+})
+
+describe('TokenBucket', () => {
+  it('allows a burst, then refills at the rate', () => {
+    const bucket = new TokenBucket(2, 3, 0)
+    expect([bucket.take(1, 0), bucket.take(1, 0), bucket.take(1, 0), bucket.take(1, 0)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ])
+    expect(bucket.retryAfterMs(1, 0)).toBe(500)
+    expect(bucket.take(1, 499)).toBe(false)
+    expect(bucket.take(1, 500)).toBe(true)
+    expect(bucket.take(0.1, 500)).toBe(false)
+    expect(bucket.take(3, 100_000)).toBe(true)
+    expect(bucket.take(0.5, 100_000)).toBe(false)
+  })
+})
+
+describe('RecentIds', () => {
+  it('forgets the oldest beyond its capacity', () => {
+    const ids = new RecentIds<number>(2)
+    ids.set('a', 1)
+    ids.set('b', 2)
+    ids.set('c', 3)
+    expect([ids.get('a'), ids.get('b'), ids.get('c'), ids.size]).toEqual([undefined, 2, 3, 2])
+  })
+})
+
+describe('PrivateBroker', () => {
+  it('hands a request once, to its addressee, before it expires', () => {
+    const broker = new PrivateBroker(1000)
+    const base = { fromUserId: 1, from: 'hans', fromConnId: 'c', toUserId: 2, to: 'luke' }
+    broker.open({ ...base, requestId: 'r1' }, 0)
+    expect(broker.take('r1', 3, 10)).toBeNull()
+    expect(broker.take('r1', 2, 10)).toMatchObject({ requestId: 'r1', expiresAt: 1000 })
+    expect(broker.take('r1', 2, 10)).toBeNull()
+    broker.open({ ...base, requestId: 'r2' }, 0)
+    expect(broker.take('r2', 2, 1000)).toBeNull()
+    expect(broker.size).toBe(0)
+  })
+})
+
+describe('in-process bus', () => {
+  it('delivers in publish order and survives a failing handler', async () => {
+    const errors: unknown[] = []
+    const bus = createInProcessBus((error) => errors.push(error))
+    const seen: string[] = []
+    bus.subscribe(() => {
+      throw new Error('boom')
+    })
+    const off = bus.subscribe((event) => seen.push(event.kind))
+    await bus.publish({ kind: 'deliver', userId: 1, frame: { type: 'private_declined', user: 'x' } })
+    await bus.publish({ kind: 'kick', userId: 1, reason: 'revoked' })
+    off()
+    await bus.publish({ kind: 'kick', userId: 1, reason: 'revoked' })
+    expect(seen).toEqual(['deliver', 'kick'])
+    expect(errors).toHaveLength(3)
+  })
+})
