@@ -4,9 +4,10 @@
  * returns an exit code; it never exits the process itself.
  * @module
  */
-import { ErrorCode, type ServerMessage } from '@parley/protocol'
+import type { ServerMessage } from '@parley/protocol'
 import { type ChatClient, type ClientEvent, type CloseCause, ConnectionError } from './client.js'
 import { HELP_TEXT, parseCommand, parseYesNo } from './commands.js'
+import { ExitCode } from './exit-codes.js'
 import type { LinkEvent, PrivateLinks } from './private/links.js'
 import {
   eventLines,
@@ -18,21 +19,10 @@ import {
   replyLines,
 } from './render.js'
 import { sanitize } from './sanitize.js'
+import { signIn } from './sign-in.js'
 import type { View } from './tty.js'
 
-export const ExitCode = {
-  Ok: 0,
-  Failure: 1,
-  Usage: 2,
-  /** The gateway could not be reached, or the connection dropped while signing in. */
-  Unreachable: 3,
-  /** Not signed in: locked, suspended, already online elsewhere, or input ended first. */
-  SignInRefused: 4,
-  /** The gateway ended the session: inactivity timeout, revoked, replaced, policy violation. */
-  SessionEnded: 5,
-  Interrupted: 130,
-} as const
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+export { ExitCode } from './exit-codes.js'
 
 export interface ChatAppDeps {
   client: ChatClient
@@ -45,16 +35,6 @@ export interface ChatAppDeps {
 
 const notice = (text: string): Line => ({ kind: 'notice', text })
 const error = (text: string): Line => ({ kind: 'error', text })
-
-/** Codes after which asking for the password again makes sense. */
-const RETRY_PASSWORD = new Set<string>([
-  ErrorCode.InvalidCredentials,
-  ErrorCode.PasswordTooShort,
-  ErrorCode.PasswordTooLong,
-  ErrorCode.RateLimited,
-])
-/** Codes after which signing in cannot succeed now. */
-const GIVE_UP = new Set<string>([ErrorCode.NowLocked, ErrorCode.Locked, ErrorCode.Suspended, ErrorCode.AlreadyOnline])
 
 function closeCode(cause: CloseCause): ExitCode {
   if (cause.why === 'local') return ExitCode.Ok
@@ -186,19 +166,19 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
     view.close()
     return ExitCode.Unreachable
   }
-  let signIn: ExitCode | 'joined'
+  let signedIn: ExitCode | 'joined'
   try {
-    signIn = await signInLoop(client, view, () => interrupted || closedCause !== null, stopped)
+    signedIn = await signIn(client, view, () => interrupted || closedCause !== null, stopped)
   } catch (failure) {
     view.print(error(failure instanceof ConnectionError ? failure.message : String(failure)))
     client.close()
     view.close()
     return interrupted ? ExitCode.Interrupted : ExitCode.Unreachable
   }
-  if (signIn !== 'joined') {
+  if (signedIn !== 'joined') {
     client.close()
     view.close()
-    return interrupted ? ExitCode.Interrupted : signIn
+    return interrupted ? ExitCode.Interrupted : signedIn
   }
 
   // --- commands ----------------------------------------------------------------------------
@@ -272,42 +252,5 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
       endpoint,
     })
     if (reply?.type !== 'ack') links.cancel(question.from)
-  }
-}
-
-async function signInLoop(
-  client: ChatClient,
-  view: View,
-  stopRequested: () => boolean,
-  stopped: Promise<null>,
-): Promise<ExitCode | 'joined'> {
-  const ask = async (prompt: string, hidden = false) => {
-    const answer = await Promise.race([view.ask(prompt, { hidden }), stopped])
-    return stopRequested() ? null : answer
-  }
-  for (;;) {
-    const username = (await ask('Username: '))?.trim()
-    if (username === undefined) return ExitCode.SignInRefused
-    if (username === '') continue
-    const found = await client.lookup(username)
-    if (found.type === 'error') {
-      view.print(error(loginErrorLine(found.code, found.message)))
-      continue
-    }
-    if (!found.exists && !found.canCreate) {
-      view.print(error(Lines.invalidUser))
-      continue
-    }
-    const prompt = found.exists ? 'Password: ' : Lines.newUserPassword
-    for (;;) {
-      const password = await ask(prompt, true)
-      if (password === null) return ExitCode.SignInRefused
-      if (password === '') continue
-      const reply = await client.login(username, password, !found.exists)
-      if (reply.type === 'welcome') return 'joined'
-      view.print(error(loginErrorLine(reply.code, reply.message)))
-      if (GIVE_UP.has(reply.code)) return ExitCode.SignInRefused
-      if (!RETRY_PASSWORD.has(reply.code)) break // e.g. a bad username: ask for it again
-    }
   }
 }

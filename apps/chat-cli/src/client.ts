@@ -11,57 +11,31 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
-  type ByeReason,
   type ClientMessage,
   decodeServerMessage,
   ErrorCode,
   encode,
-  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type ServerMessage,
   type ServerMessageOf,
-  SUBPROTOCOL,
 } from '@parley/protocol'
 import WebSocket from 'ws'
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js'
-import type { GatewayCommand } from './commands.js'
+import type {
+  ClientEvent,
+  ClientListener,
+  ClientState,
+  CloseCause,
+  ErrorReply,
+  IdentifiedRequest,
+  MessageEvent,
+  UserRequest,
+  Welcome,
+} from './client-events.js'
+import { ConnectionError, openSocket } from './socket.js'
 
-export type ClientState = 'idle' | 'connecting' | 'signing-in' | 'joined' | 'reconnecting' | 'closed'
-export type Welcome = ServerMessageOf<'welcome'>
-export type ErrorReply = ServerMessageOf<'error'>
-export type MessageEvent = ServerMessageOf<'message'>
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
-/** Frames the client may send on the user's behalf (everything but the sign-in and bookkeeping ones). */
-export type UserRequest = GatewayCommand | WithoutId<ServerlessRequests>
-type ServerlessRequests = Extract<ClientMessage, { type: 'private_answer' | 'history' }>
-/** Every frame but `received` carries an id the reply names. */
-type IdentifiedRequest = Exclude<ClientMessage, { type: 'received' }>
-
-/** Why the client stopped for good. */
-export type CloseCause =
-  | { why: 'local' }
-  | { why: 'bye'; reason: ByeReason; message: string }
-  /** The gateway refused to resume the session (expired, revoked, suspended). */
-  | { why: 'session-ended'; code: string; message: string }
-  /** The gateway closed the socket for a protocol or policy violation. */
-  | { why: 'policy'; code: number; reason: string }
-
-export type ClientEvent =
-  | { type: 'state'; state: ClientState }
-  | { type: 'joined'; welcome: Welcome; resumed: boolean }
-  /** The gateway's reply to a user request. */
-  | { type: 'reply'; request: ClientMessage; reply: ServerMessage }
-  /** A request sent just before the connection dropped got no reply and will not be resent. */
-  | { type: 'lost'; request: ClientMessage }
-  /** A direct message, shown for the first time. */
-  | { type: 'message'; message: MessageEvent }
-  /** Any other event: broadcast, presence, private_*, bye, an error without replyTo. */
-  | { type: 'push'; event: ServerMessage }
-  | { type: 'disconnected'; code: number; reason: string }
-  | { type: 'reconnecting'; attempt: number; delayMs: number }
-  | { type: 'closed'; cause: CloseCause }
-
-export type ClientListener = (event: ClientEvent) => void
+export type { ClientEvent, ClientListener, ClientState, CloseCause, UserRequest, Welcome } from './client-events.js'
+export { ConnectionError } from './socket.js'
 
 export interface ChatClientOptions {
   /** `wss://host:port/` of the gateway. */
@@ -73,14 +47,6 @@ export interface ChatClientOptions {
   random?: () => number
   /** Gives up on a connection attempt after this long; default 10 s. */
   handshakeTimeoutMs?: number
-}
-
-/** The first connection (or sign-in) failed: the gateway is unreachable or went away. */
-export class ConnectionError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = 'ConnectionError'
-  }
 }
 
 interface Pending {
@@ -216,29 +182,7 @@ export class ChatClient {
 
   #open(): Promise<WebSocket> {
     const { url, ca, handshakeTimeoutMs = 10_000 } = this.#options
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, SUBPROTOCOL, {
-        ...(ca ? { ca } : {}),
-        maxPayload: MAX_FRAME_BYTES * 16,
-        handshakeTimeout: handshakeTimeoutMs,
-      })
-      const fail = (why: string, cause?: unknown) => {
-        socket.removeAllListeners()
-        socket.on('error', () => undefined)
-        socket.terminate()
-        reject(new ConnectionError(`Cannot connect to ${url}: ${why}`, { cause }))
-      }
-      socket.once('open', () => {
-        socket.removeAllListeners()
-        if (socket.protocol !== SUBPROTOCOL) return fail(`the server does not speak ${SUBPROTOCOL}`)
-        resolve(socket)
-      })
-      socket.once('unexpected-response', (_request, response) =>
-        fail(`the server answered HTTP ${response.statusCode} instead of a WebSocket upgrade`),
-      )
-      socket.once('error', (error) => fail(error.message || String(error), error))
-      socket.once('close', (code) => fail(`closed during the handshake (code ${code})`))
-    })
+    return openSocket(url, { ...(ca ? { ca } : {}), handshakeTimeoutMs })
   }
 
   #attach(socket: WebSocket): void {
