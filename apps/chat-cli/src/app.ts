@@ -188,7 +188,7 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
     if (closedCause) return finish(closeCode(closedCause))
     if (line === null) {
       // End of input (piped script, Ctrl-D): wait until every message is stored, then leave.
-      await Promise.race([client.drain(), stopped])
+      await drainBeforeLeaving()
       return finish(closedCause ? closeCode(closedCause) : ExitCode.Ok)
     }
     const question = questions[0]
@@ -218,7 +218,7 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
       case 'gateway':
         if (command.frame.type === 'logout') {
           links.stopAll()
-          await Promise.race([client.drain(), stopped])
+          await drainBeforeLeaving()
           return finish(ExitCode.Ok)
         }
         {
@@ -229,6 +229,15 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
         }
         break
     }
+  }
+
+  /** Nothing typed is lost by leaving: wait until the gateway has stored every message. */
+  async function drainBeforeLeaving(): Promise<void> {
+    const unsent = client.unackedCount
+    if (unsent > 0 && client.state === 'reconnecting') {
+      view.print(notice(`Waiting to deliver ${unsent} unsent message(s) before leaving (Ctrl-C quits now)`))
+    }
+    await Promise.race([client.drain(), stopped])
   }
 
   async function answerPrivate(question: { requestId: string; from: string }, accept: boolean): Promise<void> {

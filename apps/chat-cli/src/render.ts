@@ -109,7 +109,8 @@ export function errorLines(reply: ServerMessageOf<'error'>, request?: ClientMess
     case ErrorCode.NotBlocked:
       return [error(`Error. ${user} was not blocked`)]
     case ErrorCode.PrivateNotEnabled:
-      return [error(privateNotEnabledLine(user))]
+      // Answering a request that expired names nobody.
+      return [error(user ? privateNotEnabledLine(user) : 'Error. That private messaging request is no longer valid')]
     case ErrorCode.InvalidCommand:
       return [error(Lines.invalidCommand)]
     default:

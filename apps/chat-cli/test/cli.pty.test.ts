@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CliInPty, runPiped } from './helpers/cli-process.js'
 import { PASSWORD, RealGateway } from './helpers/gateway.js'
+import { GatewayProcess } from './helpers/gateway-process.js'
 
 // Each test starts several CLI processes (node + tsx) on a shared 2-core machine.
 vi.setConfig({ testTimeout: 120_000 })
@@ -25,7 +26,13 @@ afterEach(() => {
   for (const cli of clis.splice(0)) cli.kill()
 })
 
-function startCli(label: string, target: RealGateway = gateway): CliInPty {
+/** Where a CLI connects. */
+interface Target {
+  url: string
+  caPath: string
+}
+
+function startCli(label: string, target: Target = gateway): CliInPty {
   const cli = new CliInPty(label, ['--server', target.url, '--ca', target.caPath])
   clis.push(cli)
   return cli
@@ -40,7 +47,7 @@ async function enterUsername(cli: CliInPty, username: string): Promise<void> {
   )
 }
 
-async function login(username: string, target: RealGateway = gateway): Promise<CliInPty> {
+async function login(username: string, target: Target = gateway): Promise<CliInPty> {
   const cli = startCli(username, target)
   await enterUsername(cli, username)
   cli.enter(PASSWORD)
@@ -300,15 +307,18 @@ describe('chat CLI in a pseudo-terminal', () => {
     lando.enter('message han typed while the server was down')
     await lando.waitFor(() => lando.lines().includes('> message han typed while the server was down'), 'the typed line')
 
+    // Leaving now must not lose the typed message: the CLI waits for the gateway to store it.
+    lando.enter('logout')
+    await lando.waitForLine('Waiting to deliver 1 unsent message(s) before leaving (Ctrl-C quits now)')
+
     await gateway.listen()
-    await lando.waitForLine('Reconnected')
     await han.waitForLine('Reconnected')
     await han.waitForLine('lando: typed while the server was down')
-
-    han.enter('message lando got it')
-    await lando.waitForLine('han: got it')
+    expect(await lando.waitForExit()).toBe(0)
+    await han.waitForLine('lando logged out')
+    // A round trip after the delivery: a duplicate would have arrived by now.
+    await expectOutput(han, 'whoelse', [])
     expect(han.count('lando: typed while the server was down')).toBe(1)
-    await logout(lando)
     await logout(han)
   })
 
@@ -366,5 +376,40 @@ describe('chat CLI inactivity timeout', () => {
     await sleepy.waitForLine('You have been logged out due to inactivity')
     expect(await sleepy.waitForExit()).toBe(5)
     await awake.waitForLine('sleepy logged out')
+  })
+})
+
+describe('chat CLI and a gateway killed with SIGKILL', () => {
+  let child: GatewayProcess
+  beforeAll(async () => {
+    child = await GatewayProcess.start()
+  })
+  afterAll(async () => {
+    await child.close()
+  })
+
+  it('reconnects to the restarted gateway; what was typed during the outage arrives once, nothing is shown twice', async () => {
+    const lando = await login('lando', child)
+    const han = await login('han', child)
+    await lando.waitForLine('han logged in')
+    lando.enter('message han before the crash')
+    await han.waitForLine('lando: before the crash')
+
+    await child.kill9()
+    await lando.waitForLine('Connection to the server lost. Reconnecting...')
+    await han.waitForLine('Connection to the server lost. Reconnecting...')
+    lando.enter('message han during the outage')
+    await lando.waitFor(() => lando.lines().includes('> message han during the outage'), 'the typed line')
+
+    await child.spawn()
+    await lando.waitForLine('Reconnected')
+    await han.waitForLine('Reconnected')
+    await han.waitForLine('lando: during the outage')
+    han.enter('message lando all good')
+    await lando.waitForLine('han: all good')
+    expect(han.count('lando: before the crash')).toBe(1)
+    expect(han.count('lando: during the outage')).toBe(1)
+    await logout(lando)
+    await logout(han)
   })
 })

@@ -69,6 +69,13 @@ describe('replies to commands', () => {
     expect(texts(replyLines(request, err(code)))).toEqual([line])
   })
 
+  it('explains an answer to a private request that expired', () => {
+    const answer: ClientMessage = { type: 'private_answer', id: 'r1', requestId: 'q1', accept: true }
+    expect(texts(replyLines(answer, err('CHAT_PRIVATE_NOT_ENABLED')))).toEqual([
+      'Error. That private messaging request is no longer valid',
+    ])
+  })
+
   it('prefers the user named in the error', () => {
     expect(texts(errorLines(err('CHAT_NOT_BLOCKED', { user: 'yoda' })))).toEqual(['Error. yoda was not blocked'])
   })
