@@ -1,0 +1,237 @@
+/**
+ * Post text and usernames carrying XSS and template-injection payloads render inert in a real
+ * Chromium page, on every path user text takes into the page: inserted live over SSE (board.js,
+ * textContent), rendered by the server (Eta auto-escaping), in the edit form's textarea, and as the
+ * author's name. Each payload would set `window.__xss` or open a dialog if it ran; the test asserts
+ * none did, that no CSP violation was reported (a violation means markup got through and only the
+ * CSP stopped it), that the text shows literally, and that the post body holds no element at all.
+ * Hand-picked payloads plus fast-check combinations of dangerous fragments (seed printed on failure).
+ */
+import fc from 'fast-check'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BoardClient } from '../src/board-client.js'
+import { launchChromium, type PageTrap, trappedPage } from '../src/browser.js'
+import { PASSWORD, type RunningBoard, Site } from '../src/site.js'
+
+/** A username with a payload: no whitespace, 27 characters, so the username rules accept it. */
+const EVIL_NAME = '"><svg/onload=top.__xss=31>'
+
+const HAND_PICKED = [
+  '<script>top.__xss=1</script>',
+  '<img src=x onerror="top.__xss=2">',
+  '<img src=x onerror=alert(3)>',
+  '"><svg/onload=top.__xss=4>',
+  "'><svg onload=alert(5)>",
+  '<a href="javascript:top.__xss=6">click me</a>',
+  'javascript:alert(7)',
+  '<%= globalThis.__xss = 8 %>',
+  '<%~ it.constructor.constructor("globalThis.__xss=9")() %>',
+  "{{constructor.constructor('top.__xss=10')()}}",
+  '${globalThis.__xss=11}',
+  '</textarea><script>top.__xss=12</script>',
+  '</p></li></ol><script>top.__xss=13</script>',
+  '<iframe srcdoc="<script>parent.__xss=14</script>"></iframe>',
+  '<svg><script>top.__xss=15</script></svg>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=top.__xss=16>',
+  '<style>body{display:none}</style>',
+  '<meta http-equiv="refresh" content="0;url=javascript:top.__xss=18">',
+  '&lt;script&gt;top.__xss=19&lt;/script&gt; &amp; &#x3C;b&#x3E;',
+  '<!--<script>top.__xss=20</script>-->',
+  '<base href="https://evil.invalid/">',
+  '<input autofocus onfocus=top.__xss=22>',
+  '<details open ontoggle=top.__xss=23>',
+  '<body onload=top.__xss=24>',
+  '<object data="javascript:top.__xss=25"></object>',
+  '"><script src=data:,top.__xss=26></script>',
+  '\u2028\u2029<script>top.__xss=27</script>',
+  '</script><script>top.__xss=28</script>',
+  'x\n\nevent: created\ndata: {"post":{"id":999999,"body":"<img src=x onerror=top.__xss=29>"}}\n\n',
+  'line one\r\nid: 1\r\nretry: 1\r\ndata: <script>top.__xss=30</script>',
+  '<scr<script>ipt>top.__xss=32</scr</script>ipt>',
+  '<SCRIPT SRC=//evil.invalid/x.js></SCRIPT>',
+  '<svg><animate onbegin=top.__xss=33 attributeName=x dur=1s>',
+  '<form action="javascript:top.__xss=34"><button>go</button></form>',
+  '‮<b>right-to-left override</b>',
+  '<p title="</p><script>top.__xss=35</script>">',
+]
+
+const FRAGMENTS = [
+  '<',
+  '>',
+  '"',
+  "'",
+  '`',
+  '&',
+  '&amp;',
+  '&lt;',
+  '&#60;',
+  '<script>',
+  '</script>',
+  ' onerror=',
+  'top.__xss=99',
+  '<img src=x',
+  '<svg/onload=',
+  'javascript:',
+  '<%=',
+  '<%~',
+  '%>',
+  '{{',
+  '}}',
+  '${',
+  '}',
+  '\n',
+  '\\',
+  '</textarea>',
+  '<!--',
+  '-->',
+  ']]>',
+  '\u2028',
+  'data:',
+  'event: ',
+  '\u202e',
+  '😀',
+  'é',
+  ' ',
+]
+
+/** Characters a browser would never send back unchanged in text (NUL, other C0 controls). */
+const UNSENDABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/
+
+function generated(seed: number): string[] {
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
+  )
+  const text = fc
+    .array(piece, { minLength: 1, maxLength: 12 })
+    .map((pieces) => `g ${pieces.join('')}`)
+    .filter((value) => !UNSENDABLE.test(value))
+  return fc.sample(text, { numRuns: 14, seed })
+}
+
+/** What the board stores: browsers' CRLF (and lone CR) become LF. */
+function stored(text: string): string {
+  return text.replace(/\r\n?/g, '\n')
+}
+
+let site: Site
+let board: RunningBoard
+let browser: Browser
+const traps: PageTrap[] = []
+const seed = Date.now()
+const payloads = [...HAND_PICKED, ...generated(seed)]
+const ids = new Map<string, number>()
+
+async function signInPage(username: string): Promise<PageTrap> {
+  const trap = await trappedPage(browser)
+  traps.push(trap)
+  await trap.page.goto(`${board.origin}/login`)
+  await trap.page.fill('#username', username)
+  await trap.page.fill('#password', PASSWORD)
+  await trap.page.click('button[type=submit].primary')
+  await trap.page.waitForURL(`${board.origin}/`)
+  return trap
+}
+
+/** Nothing ran, nothing was blocked by the CSP, nothing threw, on any page so far. */
+async function expectInert(): Promise<void> {
+  const where = `(fast-check seed ${seed})`
+  for (const trap of traps) {
+    expect(await trap.marker(), `a payload ran ${where}`).toBeUndefined()
+    expect(trap.dialogs, `a dialog opened ${where}`).toEqual([])
+    expect(await trap.violations(), `markup reached the page and only the CSP stopped it ${where}`).toEqual([])
+    expect(trap.pageErrors, where).toEqual([])
+    expect(
+      trap.console.filter((line) => /Content Security Policy/i.test(line)),
+      where,
+    ).toEqual([])
+  }
+  // Template injection would have run in the server, which is this process.
+  expect((globalThis as Record<string, unknown>).__xss, `a template ran on the server ${where}`).toBeUndefined()
+}
+
+/** Every post shows its text literally, with no element inside the post body. */
+async function expectLiteralPosts(trap: PageTrap): Promise<void> {
+  for (const payload of payloads) {
+    const id = ids.get(payload)!
+    const body = trap.page.locator(`#post-${id} .post-body`)
+    expect(await body.textContent(), `post ${id} ${JSON.stringify(payload)} (seed ${seed})`).toBe(stored(payload))
+    expect(await trap.page.locator(`#post-${id} .post-body *`).count()).toBe(0)
+    expect(await trap.page.locator(`#post-${id} .author`).textContent()).toBe(EVIL_NAME)
+  }
+}
+
+beforeAll(async () => {
+  site = await Site.open()
+  board = await site.startBoard()
+  browser = await launchChromium(site.certs.cert)
+  await site.createUser('alice')
+  await site.createUser(EVIL_NAME)
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await site?.close()
+})
+
+describe('XSS payloads in a real browser', () => {
+  let alice: PageTrap
+
+  it('insert inert and literal when they arrive live over SSE', async () => {
+    alice = await signInPage('alice')
+    await expect.poll(() => alice.page.textContent('#live-status'), { timeout: 15_000 }).toBe('Live')
+    const mallory = new BoardClient(board.origin, site.certs.ca)
+    expect((await mallory.login(EVIL_NAME, PASSWORD)).status).toBe(303)
+    const csrf = await mallory.csrfToken('/')
+    for (const payload of payloads) {
+      const response = await mallory.post('/posts', { _csrf: csrf, body: payload })
+      expect(response.status, JSON.stringify(payload)).toBe(303)
+    }
+    const posts = await site.storage.posts.listPosts({ limit: 1000 })
+    for (const post of posts) ids.set(payloads.find((p) => stored(p) === post.body) ?? '', post.id)
+    expect(payloads.every((payload) => ids.has(payload))).toBe(true)
+    expect(payloads.length).toBeLessThanOrEqual(50)
+    await expect.poll(() => alice.page.locator('#posts .post').count(), { timeout: 15_000 }).toBe(payloads.length)
+    await expectLiteralPosts(alice)
+    await expectInert()
+  })
+
+  it('render inert and literal from the server (Eta auto-escaping) after a reload', async () => {
+    await alice.page.reload()
+    await expect.poll(() => alice.page.locator('#posts .post').count()).toBe(payloads.length)
+    await expectLiteralPosts(alice)
+    // A posted "javascript:" text never became a link anywhere in the page.
+    expect(await alice.page.locator('a[href^="javascript:" i]').count()).toBe(0)
+    expect(await alice.page.locator('iframe, object, embed, base, meta[http-equiv]').count()).toBe(0)
+    await expectInert()
+  })
+
+  it('stay literal in the edit form, and survive an edit round trip through the browser', async () => {
+    const mallory = await signInPage(EVIL_NAME)
+    expect(await mallory.page.textContent('.who')).toContain(EVIL_NAME)
+    for (const payload of payloads) {
+      const id = ids.get(payload)!
+      await mallory.page.goto(`${board.origin}/posts/${id}/edit`)
+      expect(await mallory.page.inputValue('#post-body'), JSON.stringify(payload)).toBe(stored(payload))
+    }
+    // Save one through the real form: what comes back is exactly what was there.
+    const target = '</textarea><script>top.__xss=12</script>'
+    await mallory.page.goto(`${board.origin}/posts/${ids.get(target)}/edit`)
+    await mallory.page.click('button[type=submit].primary')
+    await mallory.page.waitForURL(/\/($|#|\?)/)
+    expect((await site.storage.posts.getPost(ids.get(target)!))?.body).toBe(target)
+    await expectInert()
+  })
+
+  it('type a payload into the real composer: stored and shown literally', async () => {
+    const typed = '<img src=x onerror=alert(41)>{{7*7}}<%= 7*7 %>'
+    await alice.page.goto(`${board.origin}/`)
+    await alice.page.fill('#post-body', typed)
+    await alice.page.click('form[action="/posts"] button[type=submit]')
+    await alice.page.waitForURL(`${board.origin}/`)
+    await expect.poll(() => alice.page.locator('.post-body').first().textContent()).toBe(typed)
+    expect(await alice.page.content()).not.toContain('>49<')
+    await expectInert()
+  })
+})
