@@ -1,4 +1,5 @@
 import { ErrorCode } from '@parley/protocol'
+import { StorageError, StorageErrorCode } from '@parley/storage'
 import { afterEach, describe, expect, it } from 'vitest'
 import { OFFLINE_BATCH } from '../src/commands/messaging.js'
 import { Harness, PASSWORD } from './helpers/harness.js'
@@ -174,5 +175,42 @@ describe('history', () => {
     const next = await hans.request({ type: 'history', with: 'luke', before: page.messages.at(-1)!.messageId })
     expect(next.type === 'history' && next.messages.map((m) => m.text)).toEqual(['h2', 'h1', 'h0'])
     expect(await hans.request({ type: 'history', with: 'nobody' })).toMatchObject({ code: ErrorCode.UnknownUser })
+  })
+})
+
+describe('storage failures', () => {
+  it('does not ack a message the storage could not take, and says why', async () => {
+    h = await Harness.start()
+    const hans = await h.loginAs('hans')
+    await h.register('luke')
+    h.failNext('storeMessage', new StorageError(StorageErrorCode.Unavailable, 'database is locked'))
+    expect(await hans.request({ type: 'message', id: 'not-stored-1', to: 'luke', text: 'x' })).toMatchObject({
+      type: 'error',
+      replyTo: 'not-stored-1',
+      code: ErrorCode.StorageUnavailable,
+    })
+    h.failNext('storeMessage', new Error('disk on fire'))
+    const internal = await hans.request({ type: 'message', id: 'not-stored-2', to: 'luke', text: 'x' })
+    expect(internal).toMatchObject({ type: 'error', code: ErrorCode.Internal, message: 'Internal error' })
+    expect(JSON.stringify(internal)).not.toContain('disk on fire')
+    expect(await h.storage.messages.pendingMessages(await h.userId('luke'))).toEqual([])
+    // The resend, once storage is back, goes through.
+    expect(await hans.request({ type: 'message', id: 'not-stored-1', to: 'luke', text: 'x' })).toMatchObject({
+      type: 'ack',
+    })
+  })
+
+  it('closes with 1011 when the offline queue cannot be read; resuming delivers it', async () => {
+    h = await Harness.start()
+    const hans = await h.loginAs('hans')
+    await h.register('luke')
+    await hans.request({ type: 'message', to: 'luke', text: 'waiting' })
+    h.failNext('pendingMessages', new Error('read failed'))
+    const luke = await h.connect()
+    const { token } = await luke.login('luke', PASSWORD)
+    expect((await luke.waitClosed()).code).toBe(1011)
+    const again = await h.connect()
+    expect(await again.request({ type: 'resume', v: 1, token })).toMatchObject({ type: 'welcome' })
+    expect(await again.waitForType('message')).toMatchObject({ text: 'waiting', offline: true })
   })
 })

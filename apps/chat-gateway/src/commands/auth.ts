@@ -6,6 +6,7 @@
  */
 import type { PublicUser } from '@parley/auth'
 import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION } from '@parley/protocol'
+import { CloseCode } from '../close-codes.js'
 import type { GatewayContext } from '../context.js'
 import type { SessionKind } from '../registry.js'
 import type { ChatSession } from '../session.js'
@@ -141,5 +142,11 @@ async function signIn(
   })
   session.log.info({ kind: credentials.kind, first }, 'signed in')
   if (first) ctx.presence.online(user.id, user.username)
-  await pushPending(ctx, session)
+  try {
+    await pushPending(ctx, session)
+  } catch (error) {
+    // Welcomed but without its queue: the client reconnects and resumes, which pushes it again.
+    session.log.error({ err: error }, 'offline queue could not be pushed')
+    session.close(CloseCode.InternalError, 'Internal error')
+  }
 }

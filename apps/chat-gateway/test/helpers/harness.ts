@@ -89,11 +89,41 @@ export class Harness {
     return harness
   }
 
+  /** Message-store calls that fail once, next time they are made (fault injection). */
+  readonly #faults = new Map<string, Error>()
+
+  /** The next call of `storage.messages[method]` made by the gateway throws `error`. */
+  failNext(method: keyof Storage['messages'], error: Error): void {
+    this.#faults.set(method, error)
+  }
+
+  #faultyStorage(): Storage {
+    const faults = this.#faults
+    const messages = new Proxy(this.storage.messages, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          const fault = faults.get(property as string)
+          if (fault) {
+            faults.delete(property as string)
+            return Promise.reject(fault)
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+    return new Proxy(this.storage, {
+      get: (target, property, receiver) =>
+        property === 'messages' ? messages : Reflect.get(target, property, receiver),
+    })
+  }
+
   async #create(): Promise<void> {
     const sink = { write: (line: string) => void this.logLines.push(line) }
     this.gateway = await createGateway(this.config, {
       log: pino({ level: 'debug' }, sink),
-      storage: this.storage,
+      storage: this.#faultyStorage(),
       auth: this.auth,
       tls: { key: this.certs.key, cert: this.certs.cert },
       now: this.clock.now,
