@@ -52,17 +52,62 @@ export interface StormResult {
   cpu: CpuReport
 }
 
+/** Totals of every measured round of one group, so rounds of several servers can alternate. */
+class GroupTotals {
+  readonly samples = new Samples()
+  elapsedMs = 0
+  cpuMs = 0
+  undelivered = 0
+  stalled = false
+
+  add(result: Omit<LoopResult, 'delivered' | 'perSecond' | 'latency'> & { elapsedMs: number }): void {
+    this.elapsedMs += result.elapsedMs
+    this.cpuMs += (result.cpu.cpuPercent / 100) * result.cpu.wallMs
+    this.undelivered += result.undelivered
+    this.stalled ||= result.stalled
+  }
+
+  result(): LoopResult {
+    return {
+      delivered: this.samples.count,
+      perSecond: this.elapsedMs > 0 ? (this.samples.count / this.elapsedMs) * 1000 : 0,
+      latency: this.samples.summary(),
+      cpu: { cpuPercent: this.elapsedMs > 0 ? (this.cpuMs / this.elapsedMs) * 100 : 0, wallMs: this.elapsedMs },
+      undelivered: this.undelivered,
+      stalled: this.stalled,
+    }
+  }
+}
+
+const MAIN = 'main'
+
 export function handlers(metrics: ProcessMetrics) {
-  let conns: ChatConn[] = []
+  const groups = new Map<string, ChatConn[]>()
+  const totals = new Map<string, GroupTotals>()
   let raw: WebSocket[] = []
-  let onText: (index: number, text: string) => void = () => undefined
+  let onText: (group: string, index: number, text: string) => void = () => undefined
   let lastFrameAt = performance.now()
+
+  function group(name = MAIN): ChatConn[] {
+    const conns = groups.get(name)
+    if (!conns) throw new Error(`no clients connected in group ${name}`)
+    return conns
+  }
+
+  function totalsOf(name: string): GroupTotals {
+    let found = totals.get(name)
+    if (!found) {
+      found = new GroupTotals()
+      totals.set(name, found)
+    }
+    return found
+  }
   let steady: { phase(name: string): void; stop(): Record<string, LatencySummary> } | undefined
 
-  function record(index: number): (text: string) => void {
+  function record(name: string, index: number): (text: string) => void {
     return (value) => {
       lastFrameAt = performance.now()
-      onText(index, value)
+      onText(name, index, value)
     }
   }
 
@@ -72,6 +117,7 @@ export function handlers(metrics: ProcessMetrics) {
     state: { phase: 'warmup' | 'measure' | 'drain'; progressAt: number },
     inFlight: () => number,
     samples: Samples,
+    name: string,
   ): Promise<Omit<LoopResult, 'delivered'> & { elapsedMs: number }> {
     await sleep(args.warmupMs)
     metrics.mark()
@@ -90,27 +136,29 @@ export function handlers(metrics: ProcessMetrics) {
     const cpu = metrics.cpu()
     await waitUntil(() => inFlight() === 0, STALL_MS)
     onText = () => undefined
-    return {
-      perSecond: (samples.count / elapsedMs) * 1000,
-      latency: samples.summary(),
-      cpu,
-      undelivered: inFlight(),
-      stalled,
-      elapsedMs,
-    }
+    const result = { cpu, undelivered: inFlight(), stalled, elapsedMs }
+    totalsOf(name).add(result)
+    return { ...result, perSecond: (samples.count / elapsedMs) * 1000, latency: samples.summary() }
   }
 
   return {
-    async connect(args: { target: Target; clients: ClientSpec[] }): Promise<{ connected: number; ms: number }> {
+    /** Connects `clients` as group `group` (client i of the group is index i). */
+    async connect(args: { target: Target; clients: ClientSpec[]; group?: string }): Promise<{ ms: number }> {
+      const name = args.group ?? MAIN
+      if (groups.has(name)) throw new Error(`group ${name} is already connected`)
       const started = performance.now()
-      const base = conns.length
-      const fresh = await inBatches(
-        args.clients.map((spec, i) => ({ spec, index: base + i })),
+      const conns = await inBatches(
+        args.clients.map((spec, index) => ({ spec, index })),
         CONNECT_CONCURRENCY,
-        ({ spec, index }) => connectClient(args.target, spec, record(index)),
+        ({ spec, index }) => connectClient(args.target, spec, record(name, index)),
       )
-      conns = conns.concat(fresh)
-      return { connected: conns.length, ms: performance.now() - started }
+      groups.set(name, conns)
+      return { ms: performance.now() - started }
+    },
+
+    /** Every measured round of `group` so far, added up. */
+    totals(args: { group?: string } = {}): LoopResult {
+      return totalsOf(args.group ?? MAIN).result()
     },
 
     /** Waits until no frame arrived for `quietMs` (the presence announcements of a big connect). */
@@ -121,7 +169,10 @@ export function handlers(metrics: ProcessMetrics) {
     },
 
     /** One sender (client 0) broadcasts; every other client receives. */
-    async fanout(args: LoopArgs): Promise<LoopResult> {
+    async fanout(args: LoopArgs & { group?: string }): Promise<LoopResult> {
+      const name = args.group ?? MAIN
+      const conns = group(name)
+      const all = totalsOf(name).samples
       const receivers = conns.length - 1
       const sender = conns[0]!
       const sent = new Map<number, { at: number; left: number }>()
@@ -133,24 +184,31 @@ export function handlers(metrics: ProcessMetrics) {
         sent.set(id, { at: performance.now(), left: receivers })
         sender.send(text(`${id}|`))
       }
-      onText = (_index, value) => {
+      onText = (from, _index, value) => {
+        if (from !== name) return
         const entry = sent.get(Number.parseInt(value, 10))
         if (!entry) return
         const now = performance.now()
         state.progressAt = now
-        if (state.phase === 'measure') samples.push(now - entry.at)
+        if (state.phase === 'measure') {
+          samples.push(now - entry.at)
+          all.push(now - entry.at)
+        }
         if (--entry.left === 0) {
           sent.delete(Number.parseInt(value, 10))
           if (state.phase !== 'drain') sendOne()
         }
       }
       for (let i = 0; i < args.window; i++) sendOne()
-      const result = await measure(args, state, () => sent.size, samples)
+      const result = await measure(args, state, () => sent.size, samples, name)
       return { ...result, delivered: samples.count }
     },
 
     /** Clients 2i and 2i+1 message each other, each keeping `window` messages in flight. */
-    async pairs(args: LoopArgs): Promise<LoopResult> {
+    async pairs(args: LoopArgs & { group?: string }): Promise<LoopResult> {
+      const name = args.group ?? MAIN
+      const conns = group(name)
+      const all = totalsOf(name).samples
       const queues = conns.map(() => [] as number[])
       const samples = new Samples()
       const state = { phase: 'warmup' as 'warmup' | 'measure' | 'drain', progressAt: performance.now() }
@@ -158,28 +216,33 @@ export function handlers(metrics: ProcessMetrics) {
         queues[from]!.push(performance.now())
         conns[from]!.send(text(`${from}|`))
       }
-      onText = (_index, value) => {
+      onText = (group, _index, value) => {
+        if (group !== name) return
         const from = Number.parseInt(value, 10)
         const at = queues[from]?.shift()
         if (at === undefined) return
         const now = performance.now()
         state.progressAt = now
-        if (state.phase === 'measure') samples.push(now - at)
+        if (state.phase === 'measure') {
+          samples.push(now - at)
+          all.push(now - at)
+        }
         if (state.phase !== 'drain') sendOne(from)
       }
       for (let from = 0; from < conns.length; from++) for (let i = 0; i < args.window; i++) sendOne(from)
       const inFlight = () => queues.reduce((sum, queue) => sum + queue.length, 0)
-      const result = await measure(args, state, inFlight, samples)
+      const result = await measure(args, state, inFlight, samples, name)
       return { ...result, delivered: samples.count }
     },
 
     /** Open loop: every client sends to its peer each `intervalMs`; latencies are kept per named phase. */
-    steadyStart(args: { intervalMs: number }): void {
+    steadyStart(args: { intervalMs: number; group?: string }): void {
+      const conns = group(args.group)
       const queues = conns.map(() => [] as number[])
       const phases = new Map<string, Samples>()
       let current = new Samples()
       phases.set('warmup', current)
-      onText = (_index, value) => {
+      onText = (_group, _index, value) => {
         const from = Number.parseInt(value, 10)
         const at = queues[from]?.shift()
         if (at !== undefined) current.push(performance.now() - at)
@@ -244,11 +307,18 @@ export function handlers(metrics: ProcessMetrics) {
       return { totalMs: performance.now() - started, perLogin: samples.summary(), failures, cpu: metrics.cpu() }
     },
 
-    async stop(): Promise<void> {
+    /** Closes one group's clients, or everything. */
+    async stop(args: { group?: string } | null = null): Promise<void> {
+      if (args?.group) {
+        for (const conn of groups.get(args.group) ?? []) conn.close()
+        groups.delete(args.group)
+        return
+      }
       steady?.stop()
-      for (const conn of conns) conn.close()
+      steady = undefined
+      for (const conns of groups.values()) for (const conn of conns) conn.close()
       for (const ws of raw) ws.terminate()
-      conns = []
+      groups.clear()
       raw = []
     },
   }

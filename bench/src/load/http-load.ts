@@ -123,3 +123,38 @@ export function handlers(metrics: ProcessMetrics) {
     },
   }
 }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/**
+ * Rounds of one case added up: counts and bytes summed over the measured time, latency
+ * percentiles and CPU as the median round's (the samples stay in the load process).
+ */
+export function combineRounds(rounds: HttpLoadResult[], durationMs: number): HttpLoadResult {
+  const seconds = (rounds.length * durationMs) / 1000
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0)
+  const bytes = rounds.reduce((sum, r) => sum + r.bytes, 0)
+  const statuses: Record<string, number> = {}
+  for (const round of rounds) {
+    for (const [status, count] of Object.entries(round.statuses)) statuses[status] = (statuses[status] ?? 0) + count
+  }
+  return {
+    requests,
+    perSecond: requests / seconds,
+    bytes,
+    mbPerSecond: bytes / MB / seconds,
+    latency: {
+      count: rounds.reduce((sum, r) => sum + r.latency.count, 0),
+      p50Ms: median(rounds.map((r) => r.latency.p50Ms)),
+      p99Ms: median(rounds.map((r) => r.latency.p99Ms)),
+      maxMs: Math.max(...rounds.map((r) => r.latency.maxMs)),
+      meanMs: median(rounds.map((r) => r.latency.meanMs)),
+    },
+    statuses,
+    errors: rounds.flatMap((r) => r.errors).slice(0, 10),
+    cpu: { cpuPercent: median(rounds.map((r) => r.cpu.cpuPercent)), wallMs: seconds * 1000 },
+  }
+}

@@ -17,13 +17,13 @@ import { type Scenario, size } from './context.js'
 import { clientSpecs, cpuOf, startChatServer } from './servers.js'
 
 /** Each online user sends its peer a message this often. */
-const ONLINE_INTERVAL_MS = 100
+const ONLINE_INTERVAL_MS = 500
 
 export const loginStorm: Scenario = {
   name: 'logins',
   async run(ctx): Promise<ScenarioResult> {
     const logins = size(ctx, 30, 200)
-    const online = size(ctx, 20, 50)
+    const online = size(ctx, 20, 20)
     const quietMs = size(ctx, 1000, 5000)
     const title = `login storm: ${logins} concurrent password logins (argon2id defaults) while ${online} online users message at ${1000 / ONLINE_INTERVAL_MS}/s each`
     ctx.progress(title)
