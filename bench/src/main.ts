@@ -20,7 +20,8 @@ import { loginStorm } from './scenarios/login-storm.js'
 import { media } from './scenarios/media.js'
 import { createRunCerts } from './tls.js'
 
-const SCENARIOS: Scenario[] = [fanout, pairs, idleMemory, loginStorm, board, media]
+// The 10,000-connection memory scenario is the longest: last, so the others are saved if it is cut short.
+const SCENARIOS: Scenario[] = [fanout, pairs, loginStorm, board, media, idleMemory]
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url))
 
 const USAGE = `Usage: pnpm bench [--quick] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--profile]
@@ -85,6 +86,8 @@ async function main(): Promise<number> {
         report.scenarios.push(result)
         for (const m of result.metrics) console.log(formatMetric(m))
         for (const note of result.notes) console.log(`  note: ${note}`)
+        report.durationMs = Date.now() - startedAt.getTime()
+        await saveReport(RESULTS_DIR, report)
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
         report.failures.push({ scenario: scenario.name, error: message })
