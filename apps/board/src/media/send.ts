@@ -9,6 +9,7 @@
  */
 import { constants } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
+import type { Http2Stream } from 'node:http2'
 import { Readable } from 'node:stream'
 import { evaluatePreconditions, ifRangeAllowsRange, type Validators } from './conditional.js'
 import type { MediaType } from './content-type.js'
@@ -31,6 +32,8 @@ export interface MediaReply {
   removeHeader(key: string): unknown
   send(payload?: unknown): unknown
   callNotFound(): void
+  /** The Node response (HTTP/2: an Http2ServerResponse whose `stream` we watch for resets). */
+  readonly raw?: unknown
 }
 
 export interface SendDeps {
@@ -60,6 +63,37 @@ async function openNoFollow(path: string): Promise<FileHandle | null> {
 export function sendNotFound<R extends MediaReply>(reply: R): R {
   reply.callNotFound()
   return reply
+}
+
+/**
+ * HTTP/2: a client may reset a stream with NO_ERROR in the middle of a response. Node then marks the
+ * stream aborted, but while our writes wait for a drain that can never come it neither destroys the
+ * stream nor closes the compatibility response, so Fastify never destroys the body and the file would
+ * stay open for the life of the connection (one leaked descriptor per reset: a denial of service).
+ * Watching the stream itself releases the file; Fastify then tears the response down.
+ * (Node's open issue nodejs/node#56374, "http2 compat response doesn't always emit 'close'".)
+ */
+function destroyOnStreamReset(body: Readable, raw: unknown): void {
+  const stream = (raw as { stream?: Http2Stream } | undefined)?.stream
+  if (typeof stream?.once !== 'function' || typeof stream.aborted !== 'boolean') return // HTTP/1.1
+  const release = () => body.destroy()
+  if (stream.aborted || stream.closed || stream.destroyed) {
+    process.nextTick(release)
+    return
+  }
+  stream.once('aborted', release)
+  stream.once('close', release)
+  body.once('close', () => {
+    stream.off('aborted', release)
+    stream.off('close', release)
+  })
+}
+
+/** The body for `start..end` (inclusive), read from the open file, which it closes when done or destroyed. */
+function fileBody(handle: FileHandle, start: number, end: number, reply: MediaReply): Readable {
+  const body = handle.createReadStream({ start, end })
+  destroyOnStreamReset(body, reply.raw)
+  return body
 }
 
 /**
@@ -134,12 +168,12 @@ export async function sendMediaFile<R extends MediaReply>(
       reply.header('content-range', `bytes ${plan.start}-${plan.end}/${size}`)
       reply.header('content-length', String(plan.end - plan.start + 1))
       handedOver = true
-      return finish(reply, false, 206, handle.createReadStream({ start: plan.start, end: plan.end }))
+      return finish(reply, false, 206, fileBody(handle, plan.start, plan.end, reply))
     }
     reply.header('content-length', String(size))
     if (head || size === 0) return finish(reply, head, 200)
     handedOver = true
-    return finish(reply, false, 200, handle.createReadStream({ start: 0, end: size - 1 }))
+    return finish(reply, false, 200, fileBody(handle, 0, size - 1, reply))
   } finally {
     // The read stream owns (and auto-closes) the handle once handed over, also when the client aborts.
     if (!handedOver) await handle.close()
