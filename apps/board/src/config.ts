@@ -31,6 +31,11 @@ export const BoardConfig = Type.Object({
   sseHeartbeatSeconds: Type.Integer({ minimum: 1 }),
   /** Origins of the chat gateway's WebSocket, allowed by the CSP's connect-src. */
   chatGatewayOrigins: Type.Array(Type.String({ pattern: '^wss?://[^\\s/]+$' })),
+  /**
+   * The gateway URL chat pages connect to. Unset: the origin of `chatGatewayOrigins` whose host is
+   * the one the page was loaded from (so the session cookie goes along), else the first one.
+   */
+  chatGatewayUrl: Type.Optional(Type.String({ pattern: '^wss?://[^\\s/?#]+(/[^\\s#]*)?$' })),
   logLevel: LogLevel,
 })
 export type BoardConfig = Static<typeof BoardConfig>
@@ -53,6 +58,7 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   authRateLimitPerMinute: 'AUTH_RATE_LIMIT',
   sseHeartbeatSeconds: 'SSE_HEARTBEAT_SECONDS',
   chatGatewayOrigins: 'CHAT_GATEWAY_ORIGINS',
+  chatGatewayUrl: 'CHAT_GATEWAY_URL',
   logLevel: 'LOG_LEVEL',
 }
 
@@ -107,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     chatGatewayOrigins: (env.CHAT_GATEWAY_ORIGINS ?? 'wss://localhost:8182 wss://127.0.0.1:8182')
       .split(/[\s,]+/)
       .filter((origin) => origin !== ''),
+    ...(env.CHAT_GATEWAY_URL ? { chatGatewayUrl: env.CHAT_GATEWAY_URL.trim() } : {}),
     logLevel: env.LOG_LEVEL || 'info',
   }
   if (!boardConfig.Check(raw)) {
@@ -119,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
       problems.set(field, `${VARIABLES[field]} ${message} (got ${JSON.stringify(raw[field])})`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
+  }
+  // The CSP's connect-src lists the gateway origins: a URL outside them would be blocked in the browser.
+  if (raw.chatGatewayUrl !== undefined && !raw.chatGatewayOrigins.includes(new URL(raw.chatGatewayUrl).origin)) {
+    throw new ConfigError(
+      `Invalid configuration: CHAT_GATEWAY_URL must be on one of CHAT_GATEWAY_ORIGINS (got ${JSON.stringify(raw.chatGatewayUrl)}; origins ${raw.chatGatewayOrigins.join(' ')})`,
+    )
   }
   return boardConfig.Parse(raw)
 }

@@ -26,6 +26,7 @@ import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { loadSession, sessionDecorators } from './plugins/session.js'
 import { viewsPlugin } from './plugins/views.js'
 import { authRoutes } from './routes/auth.js'
+import { chatPanelView, chatRoutes } from './routes/chat.js'
 import { eventsRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { mediaRoutes } from './routes/media.js'
@@ -87,7 +88,13 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   await app.register(async (pages) => {
     pages.addHook('onRequest', loadSession(auth))
     await pages.register(authRoutes, { auth, rateLimitPerMinute: config.authRateLimitPerMinute })
-    await pages.register(postsRoutes, { storage, events, now })
+    await pages.register(postsRoutes, {
+      storage,
+      events,
+      now,
+      chatPanel: (request) => chatPanelView(config, request),
+    })
+    await pages.register(chatRoutes, { config })
     await pages.register(eventsRoutes, {
       auth,
       storage,

@@ -12,6 +12,7 @@ import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
 import { requireUser } from '../plugins/session.js'
+import type { ChatPanelView } from './chat.js'
 import { CsrfOnlyBody, type FieldErrors, field, normalizeNewlines } from './forms.js'
 
 export const PAGE_SIZE = 50
@@ -21,6 +22,8 @@ export interface PostsRoutesOptions {
   storage: Storage
   events: PostEvents
   now: () => number
+  /** The chat panel beside the board (routes/chat.ts); null or absent: no panel. */
+  chatPanel?: (request: AnyRequest) => ChatPanelView | null
 }
 
 const BoardQuery = Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) })
@@ -49,7 +52,7 @@ function notFound(): ParleyError {
   return new ParleyError(ErrorCode.NotFound, 'There is no such post (it may have been deleted).')
 }
 
-export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storage, events, now }) => {
+export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storage, events, now, chatPanel }) => {
   async function renderBoard(
     request: AnyRequest,
     reply: AnyReply,
@@ -70,6 +73,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storag
       form,
       maxLength: MAX_POST_LENGTH,
       script: true,
+      chat: chatPanel?.(request) ?? null,
     })
   }
 

@@ -1,0 +1,137 @@
+/**
+ * Test helpers for the chat in the browser: the REAL board (createServer) and the REAL chat gateway
+ * (createGateway) sharing one temp SQLite database and one set of certificates, as one deployment
+ * runs them, plus Debian's Chromium trusting exactly that certificate. Everything on 127.0.0.1.
+ */
+import { createHash, X509Certificate } from 'node:crypto'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { type Auth, createAuth } from '@parley/auth'
+import { type CertFiles, ensureCerts } from '@parley/certs'
+import type { GatewayConfig } from 'chat-gateway/src/config.js'
+import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import { type Browser, chromium } from 'playwright-core'
+import { pino } from 'pino'
+import { createTestBoard, type TestBoard } from './support.js'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+export const PASSWORD = 'correct horse battery'
+
+/** A free TCP port on 127.0.0.1 (the gateway's, which the board must know before it is created). */
+async function freePort(): Promise<number> {
+  const server = createNetServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+export interface ChatSite {
+  board: TestBoard
+  /** `https://127.0.0.1:<port>` */
+  boardOrigin: string
+  gateway: Gateway
+  gatewayPort: number
+  /** `wss://127.0.0.1:<port>/` */
+  gatewayUrl: string
+  gatewayAuth: Auth
+  certs: CertFiles
+  /** The gateway's log lines (JSON). */
+  gatewayLogs: string[]
+  /** Closes the gateway (clients get `bye {shutdown}`). */
+  stopGateway(): Promise<void>
+  /** Starts the gateway again on the same port and database, as a restarted server. */
+  startGateway(): Promise<void>
+  createUser(username: string, password?: string): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startChatSite(gatewayOverrides: Partial<GatewayConfig> = {}): Promise<ChatSite> {
+  const gatewayPort = await freePort()
+  const board = await createTestBoard({ env: { CHAT_GATEWAY_ORIGINS: `wss://127.0.0.1:${gatewayPort}` } })
+  await board.app.listen({ host: '127.0.0.1', port: 0 })
+  const boardOrigin = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
+  const certs = await ensureCerts(board.config.certsDir)
+  const gatewayLogs: string[] = []
+  const log = pino({ level: 'debug' }, { write: (line: string) => void gatewayLogs.push(line) })
+  // Its own auth instance over the same storage, as the gateway process has in production.
+  const gatewayAuth = createAuth({
+    storage: board.storage,
+    log: log.child({ module: 'auth' }),
+    config: { minPasswordLength: board.config.minPasswordLength, blockDurationMs: 60_000 },
+  })
+  const config: GatewayConfig = {
+    host: '127.0.0.1',
+    port: gatewayPort,
+    timeoutSeconds: 600,
+    allowNewUsers: true,
+    allowedOrigins: [boardOrigin],
+    maxBufferedBytes: 1024 * 1024,
+    heartbeatMs: 30_000,
+    ratePerSecond: 1000,
+    rateBurst: 1000,
+    instanceId: 'board-chat-test',
+    ...gatewayOverrides,
+  }
+  const open = () =>
+    createGateway(config, {
+      log,
+      storage: board.storage,
+      auth: gatewayAuth,
+      tls: { key: certs.key, cert: certs.cert },
+    })
+  let gateway: Gateway | null = await open()
+
+  const site: ChatSite = {
+    board,
+    boardOrigin,
+    get gateway() {
+      if (!gateway) throw new Error('the gateway is stopped')
+      return gateway
+    },
+    gatewayPort,
+    gatewayUrl: `wss://127.0.0.1:${gatewayPort}/`,
+    gatewayAuth,
+    certs,
+    gatewayLogs,
+    async stopGateway() {
+      const running = gateway
+      gateway = null
+      await running?.close()
+    },
+    async startGateway() {
+      gateway ??= await open()
+    },
+    async createUser(username, password = PASSWORD) {
+      await board.auth.createUser(username, password)
+    },
+    async close() {
+      await site.stopGateway()
+      await board.close()
+    },
+  }
+  return site
+}
+
+/** Chromium with a fresh profile, trusting exactly the test certificate (its SPKI hash). */
+export async function launchChromium(certPem: string | Buffer): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian "chromium" package (or set CHROMIUM_PATH)`)
+  }
+  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
+    ],
+  })
+}
