@@ -90,6 +90,9 @@ describe('message', () => {
     const hans = await h.loginAs('hans')
     const luke = await h.loginAs('luke')
     const first = await hans.request({ type: 'message', id: 'msg-0001-abcdefgh', to: 'luke', text: 'once' })
+    // luke shows and confirms it, so a second push would reach him again.
+    luke.send({ type: 'received', ids: [(await luke.waitForType('message')).messageId] })
+    await luke.request({ type: 'whoelse' })
     const again = await hans.request({ type: 'message', id: 'msg-0001-abcdefgh', to: 'luke', text: 'once' })
     expect(again).toMatchObject({ type: 'ack', replyTo: 'msg-0001-abcdefgh' })
     expect(first.type === 'ack' && first.messageId).toBe(again.type === 'ack' && again.messageId)
