@@ -9,19 +9,26 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChatClient, proveService } from '../src/chat-client.js'
 import { encodeFrame, Opcode, RawWebSocket } from '../src/raw-websocket.js'
+import { type SeededUser, seedUsers } from '../src/seed.js'
 import { PASSWORD, type RunningGateway, Site } from '../src/site.js'
 
 let site: Site
 let gw: RunningGateway
 let alice: ChatClient
 let bob: ChatClient
-let abusers = 0
+/** Accounts with live sessions for the abusers (seeded: no argon2 run per abuse). */
+let abusers: SeededUser[] = []
 let exchanges = 0
 
 beforeAll(async () => {
   site = await Site.open()
   gw = await site.startGateway()
   for (const name of ['alice', 'bob']) await site.createUser(name)
+  abusers = await seedUsers(
+    site.storage,
+    Array.from({ length: 120 }, (_, i) => `mallory${i}`),
+    PASSWORD,
+  )
   alice = await ChatClient.connect(gw.url, { ca: site.certs.ca })
   await alice.login('alice', PASSWORD)
   bob = await ChatClient.connect(gw.url, { ca: site.certs.ca })
@@ -34,12 +41,12 @@ afterAll(async () => {
   await site?.close()
 })
 
-/** A fresh account signed in on a raw socket. */
+/** A fresh account signed in (token resume) on a raw socket. */
 async function signedInRaw(): Promise<RawWebSocket> {
-  const name = `mallory${++abusers}`
-  await site.createUser(name)
+  const abuser = abusers.shift()
+  if (!abuser) throw new Error('out of seeded abuser accounts')
   const raw = await RawWebSocket.connect(gw.gateway.port, site.certs.ca)
-  raw.sendText(JSON.stringify({ type: 'login', id: 'in', v: 1, username: name, password: PASSWORD }))
+  raw.sendText(JSON.stringify({ type: 'resume', id: 'in', v: 1, token: abuser.token }))
   await raw.waitForJson((frame) => frame.type === 'welcome')
   return raw
 }
