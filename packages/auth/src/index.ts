@@ -18,6 +18,7 @@ export { type ModeratedUser, type ModerationApi, SUSPENDED_FOR_GOOD } from './mo
 export { createArgon2Hasher, type PasswordHasher } from './password.js'
 export { MAX_REASON_LENGTH } from './reason.js'
 export type { RevokeEvent, RevokeListener, RevokeReason } from './revocation.js'
+export { decodeRevokeEvent, REVOKE_CHANNEL, RevokeEventSchema } from './revocation-event.js'
 export type { ClientInfo, IssuedSession } from './sessions.js'
 export { hashToken } from './tokens.js'
 export { type NormalizedUsername, normalizeUsername, usernameKeyOf } from './username.js'
