@@ -17,8 +17,8 @@ export class UsageError extends Error {
 
 /** An expected failure (no such user, unreadable file): printed as is, exit code 1. */
 export class CommandError extends Error {
-  constructor(message: string) {
-    super(message)
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'CommandError'
   }
 }

@@ -29,7 +29,8 @@ describe('pnpm parley (help and usage errors)', () => {
     expect(result.stderr).toContain('Usage: pnpm parley <command> [options]')
   })
 
-  it('shows a group with "users --help" and a command with "users import --help"', async () => {
+  // Ten child processes in a row: generous on a busy machine.
+  it('shows a group with "users --help" and a command with "users import --help"', { timeout: 180_000 }, async () => {
     const group = await runAdmin(['users', '--help'])
     expect(group.code).toBe(0)
     expect(group.stdout).toContain('users reset-password')
@@ -48,6 +49,10 @@ describe('pnpm parley (help and usage errors)', () => {
       const help = await runAdmin(args)
       expect(help.code, args.join(' ')).toBe(0)
       expect(help.stdout, args.join(' ')).toContain(`Usage: pnpm parley ${args[0]} ${args[1]}`)
+      // The moderation commands are audited and say why.
+      if (['promote', 'suspend', 'unsuspend', 'reset-password'].includes(args[1]!)) {
+        expect(help.stdout, args.join(' ')).toContain('--reason <text>')
+      }
     }
   })
 

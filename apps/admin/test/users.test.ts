@@ -8,6 +8,11 @@ async function user(name: string) {
   return withStorage(async (storage) => storage.users.getUserByKey(name.toLowerCase()))
 }
 
+/** The audit log, oldest first. */
+async function auditEntries() {
+  return withStorage(async (storage) => (await storage.audit.list({ limit: 100 })).reverse())
+}
+
 describe('pnpm parley users list', () => {
   it('prints a table of the accounts, and JSON without hashes with --json', async () => {
     await seedUsers('alice', 'bob')
@@ -39,6 +44,28 @@ describe('pnpm parley users promote', () => {
     expect((await user('alice'))?.role).toBe('member')
   })
 
+  it('writes each change to the audit log with the command line as actor and the --reason; no entry when nothing changed', async () => {
+    await seedUsers('alice')
+    expect((await runAdmin(['users', 'promote', 'alice', '--reason', 'first moderator'])).code).toBe(0)
+    expect((await runAdmin(['users', 'promote', 'alice', '--reason', 'again'])).code).toBe(0)
+    expect((await runAdmin(['users', 'promote', 'alice', '--demote'])).code).toBe(0)
+    const entries = await auditEntries()
+    expect(entries).toMatchObject([
+      { action: 'user.promote', actorId: null, actorName: null, targetName: 'alice', reason: 'first moderator' },
+      { action: 'user.demote', actorId: null, actorName: null, targetName: 'alice', reason: null },
+    ])
+    expect(entries[0]?.createdAt).toBeGreaterThan(Date.now() - 120_000)
+  })
+
+  it('exits 2 for a --reason over 500 characters and changes nothing', async () => {
+    await seedUsers('alice')
+    const result = await runAdmin(['users', 'promote', 'alice', '--reason', 'x'.repeat(501)])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--reason must be at most 500 characters')
+    expect((await user('alice'))?.role).toBe('member')
+    expect(await auditEntries()).toEqual([])
+  })
+
   it('exits 1 for an unknown user', async () => {
     const result = await runAdmin(['users', 'promote', 'nobody'])
     expect(result).toMatchObject({ code: 1, stderr: 'No user named "nobody"\n' })
@@ -64,18 +91,26 @@ describe('pnpm parley users suspend / unsuspend', () => {
       expect(await auth.authenticate(token)).toBeNull()
       await expect(auth.login('mallory', 'mallory-password')).rejects.toMatchObject({ code: 'AUTH_SUSPENDED' })
     })
-    const lifted = await runAdmin(['users', 'unsuspend', 'mallory'])
+    const lifted = await runAdmin(['users', 'unsuspend', 'mallory', '--reason', 'appeal accepted'])
     expect(lifted).toMatchObject({ code: 0, stdout: '"mallory" is no longer suspended.\n' })
     await withStorage(async (storage) => {
       await expect(createAuth({ storage }).login('mallory', 'mallory-password')).resolves.toBeTruthy()
     })
+    expect((await runAdmin(['users', 'unsuspend', 'mallory'])).stdout).toBe('"mallory" was not suspended.\n')
+    expect(await auditEntries()).toMatchObject([
+      { action: 'user.suspend', actorId: null, targetName: 'mallory', reason: null, details: { until } },
+      { action: 'user.unsuspend', actorId: null, targetName: 'mallory', reason: 'appeal accepted' },
+    ])
   })
 
   it('suspends for good without --for, and rejects a bad duration with exit 2', async () => {
     await seedUsers('trent')
-    const result = await runAdmin(['users', 'suspend', 'trent'])
+    const result = await runAdmin(['users', 'suspend', 'trent', '--reason', 'spam\nbot'])
     expect(result).toMatchObject({ code: 0, stdout: '"trent" is suspended for good; 0 session(s) ended.\n' })
     expect((await user('trent'))?.suspendedUntil).toBe(Number.MAX_SAFE_INTEGER)
+    expect(await auditEntries()).toMatchObject([
+      { action: 'user.suspend', actorName: null, targetName: 'trent', reason: 'spam bot' },
+    ])
     expect((await runAdmin(['users', 'list'])).stdout).toMatch(/trent\s+member\s+\S+\s+suspended\n/)
     const bad = await runAdmin(['users', 'suspend', 'trent', '--for', 'soon'])
     expect(bad.code).toBe(2)
@@ -89,11 +124,17 @@ describe('pnpm parley users reset-password', () => {
     const token = await withStorage(
       async (storage) => (await createAuth({ storage }).login('alice', 'alice-password')).session.token,
     )
-    const result = await runAdmin(['users', 'reset-password', 'alice', '--password-stdin'], {
-      input: 'brand-new-secret\n',
-    })
+    const result = await runAdmin(
+      ['users', 'reset-password', 'alice', '--password-stdin', '--reason', 'locked out, asked by mail'],
+      { input: 'brand-new-secret\n' },
+    )
     expect(result).toMatchObject({ code: 0, stdout: 'Password of "alice" changed; 1 session(s) ended.\n' })
     expect(result.stdout + result.stderr).not.toContain('brand-new-secret')
+    const entries = await auditEntries()
+    expect(entries).toMatchObject([
+      { action: 'user.reset_password', actorId: null, targetName: 'alice', reason: 'locked out, asked by mail' },
+    ])
+    expect(JSON.stringify(entries)).not.toContain('brand-new-secret')
     await withStorage(async (storage) => {
       const auth = createAuth({ storage })
       expect(await auth.authenticate(token)).toBeNull()
@@ -109,6 +150,7 @@ describe('pnpm parley users reset-password', () => {
     await withStorage(async (storage) => {
       await expect(createAuth({ storage }).login('alice', 'alice-password')).resolves.toBeTruthy()
     })
+    expect(await auditEntries()).toEqual([])
   })
 
   it('exits 2 when there is no terminal to ask and no --password-stdin', async () => {

@@ -1,23 +1,26 @@
-import { isParleyError } from '@parley/protocol'
 import { type Command, CommandError, ExitCode, UsageError } from '../command.js'
 import { findUser } from '../find-user.js'
 import { quoted } from '../output.js'
+import { audited, REASON_USAGE, readReason, reasonOption } from '../reason.js'
 
 export const usersResetPassword: Command = {
   path: ['users', 'reset-password'],
   summary: "set a user's password, ending all their sessions",
-  usage: `users reset-password <username> [--password-stdin]
+  usage: `users reset-password <username> [--password-stdin] [--reason <text>]
 
 Sets a new password without the old one, ends every session of the user and clears a lockout.
+Written to the audit log (never the password).
 Asks for the password twice on the terminal, or reads it from standard input (first line) with
 --password-stdin, e.g.  printf '%s\\n' "$NEW_PASSWORD" | pnpm parley users reset-password alice --password-stdin
 The password never appears in the arguments, the output or the logs.
 
-  --password-stdin  read the new password from standard input`,
-  options: { 'password-stdin': { type: 'boolean' } },
+  --password-stdin  read the new password from standard input
+${REASON_USAGE}`,
+  options: { 'password-stdin': { type: 'boolean' }, ...reasonOption },
   positionals: [1, 1],
 
   async run(context, { values, positionals }) {
+    const reason = readReason(values)
     const storage = await context.storage()
     const auth = context.auth(storage)
     const user = await findUser(storage, auth, positionals[0]!)
@@ -31,13 +34,8 @@ The password never appears in the arguments, the output or the logs.
       if (first !== second) throw new CommandError('The passwords do not match; nothing changed.')
       password = first
     }
-    try {
-      const ended = await auth.setPassword(user.id, password)
-      context.term.out(`Password of ${quoted(user.username)} changed; ${ended.length} session(s) ended.`)
-      return ExitCode.Ok
-    } catch (error) {
-      if (isParleyError(error)) throw new CommandError(`${error.message}; nothing changed.`)
-      throw error
-    }
+    const ended = await audited(() => auth.resetPassword(null, user.username, password, reason))
+    context.term.out(`Password of ${quoted(user.username)} changed; ${ended.length} session(s) ended.`)
+    return ExitCode.Ok
   },
 }
