@@ -82,6 +82,10 @@ export class ChatConnection {
   #receivedBatch = []
   #receivedTimer = null
 
+  /**
+   * @param {{ url: string, WebSocketImpl?: any, backoff?: { initialMs: number, maxMs: number, factor?: number },
+   *   random?: () => number }} options `WebSocketImpl`: the browser's WebSocket, or one with its API.
+   */
   constructor({ url, WebSocketImpl = globalThis.WebSocket, backoff = DEFAULT_BACKOFF, random = Math.random }) {
     this.#url = url
     this.#WebSocket = WebSocketImpl

@@ -99,6 +99,13 @@ export class ChatModel {
     if (!this.isMe(name)) this.recent.set(key, name)
   }
 
+  /** `whoelse` answered: exactly these are online now. */
+  setOnlineList(names) {
+    const now = new Set(names.map(userKey))
+    for (const [key, name] of this.online) if (!now.has(key)) this.setOffline(name)
+    for (const name of names) this.setOnline(name)
+  }
+
   /** `whoelsesince` answered: those not online now are "recently online". */
   setRecent(names) {
     for (const name of names) {
@@ -226,7 +233,11 @@ export class ChatModel {
     return null
   }
 
-  /** The gateway stored my message: it now has its server id (and sorts by it). */
+  /**
+   * The gateway stored my message: it now has its server id (and sorts by it).
+   * @param {string} clientId
+   * @param {{ messageId?: number | null, note?: string | null }} [result]
+   */
   acknowledge(clientId, { messageId = null, note = null } = {}) {
     const found = this.#findByClientId(clientId)
     if (!found) return null

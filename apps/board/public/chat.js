@@ -293,6 +293,9 @@ function startChat(root) {
       case 'whoelsesince':
         if (reply?.type === 'users') model.setRecent(reply.users)
         break
+      case 'whoelse':
+        if (reply?.type === 'users') model.setOnlineList(reply.users)
+        break
     }
     scheduleRender()
   })
@@ -309,6 +312,8 @@ function startChat(root) {
       model.addSystem(userKey(name), text, Date.now())
       view.announce(text)
       post({ type: 'blocked', user: name, blocked: blocking })
+      // Presence was hidden while blocked: ask who is online now.
+      if (!blocking) connection.request({ type: 'whoelse' })
     } else {
       const text = reply.code === 'CHAT_SELF_TARGET' ? 'You cannot block yourself' : reply.message
       view.announce(text)
