@@ -18,6 +18,11 @@
         if (!window.confirm('Delete this post?')) event.preventDefault()
       })
     }
+    for (const form of root.querySelectorAll('form.moderate-form')) {
+      form.addEventListener('submit', (event) => {
+        if (!window.confirm('Delete this post for everyone? This is written to the audit log.')) event.preventDefault()
+      })
+    }
   }
 
   localiseTimes(document)
@@ -30,6 +35,7 @@
   if (!list || !template || !('EventSource' in window)) return
 
   const viewerId = Number(list.dataset.userId)
+  const viewerIsAdmin = list.dataset.userRole === 'admin'
   const live = list.dataset.live === 'true'
 
   function setStatus(text, isLive) {
@@ -42,7 +48,8 @@
   function fill(item, post) {
     item.id = `post-${post.id}`
     item.dataset.postId = String(post.id)
-    item.querySelector('.author').textContent = post.authorName ?? '[deleted account]'
+    item.querySelector('.author').textContent = post.authorName ?? 'deleted user'
+    item.querySelector('.author').classList.toggle('deleted', post.authorName === null)
     const time = item.querySelector('time')
     time.dateTime = new Date(post.createdAt).toISOString()
     time.textContent = time.dateTime
@@ -55,11 +62,17 @@
     const item = template.content.firstElementChild.cloneNode(true)
     fill(item, post)
     if (post.authorId === viewerId) {
-      item.querySelector('.post-actions').hidden = false
+      item.querySelector('.own-actions').hidden = false
       item.querySelector('.edit-link').href = `/posts/${post.id}/edit`
       item.querySelector('.delete-form').action = `/posts/${post.id}/delete`
-      confirmDeletes(item)
+    } else if (viewerIsAdmin) {
+      item.querySelector('.moderate-actions').hidden = false
+      item.querySelector('.moderate-form').action = `/posts/${post.id}/moderate`
+    } else {
+      item.querySelector('.report-actions').hidden = false
+      item.querySelector('.report-form').action = `/posts/${post.id}/report`
     }
+    confirmDeletes(item)
     item.classList.add('fresh')
     return item
   }

@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findRepoRoot } from '@parley/certs'
+import { isLoopbackHost, MIN_METRICS_TOKEN_LENGTH } from '@parley/metrics'
 import { type Static, Type } from 'typebox'
 import { Compile } from 'typebox/compile'
 
@@ -36,6 +37,12 @@ export const BoardConfig = Type.Object({
    * the one the page was loaded from (so the session cookie goes along), else the first one.
    */
   chatGatewayUrl: Type.Optional(Type.String({ pattern: '^wss?://[^\\s/?#]+(/[^\\s#]*)?$' })),
+  /** Port of the separate Prometheus `/metrics` listener; absent (the default): no metrics listener. */
+  metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /** Where the metrics listener binds: loopback by default; anything else needs `metricsToken` (and gets TLS). */
+  metricsHost: Type.String({ minLength: 1 }),
+  /** When set, scrapes need `Authorization: Bearer <token>`. */
+  metricsToken: Type.Optional(Type.String({ minLength: MIN_METRICS_TOKEN_LENGTH, pattern: '^\\S+$' })),
   logLevel: LogLevel,
 })
 export type BoardConfig = Static<typeof BoardConfig>
@@ -59,6 +66,9 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   sseHeartbeatSeconds: 'SSE_HEARTBEAT_SECONDS',
   chatGatewayOrigins: 'CHAT_GATEWAY_ORIGINS',
   chatGatewayUrl: 'CHAT_GATEWAY_URL',
+  metricsPort: 'METRICS_PORT',
+  metricsHost: 'METRICS_HOST',
+  metricsToken: 'METRICS_TOKEN',
   logLevel: 'LOG_LEVEL',
 }
 
@@ -114,6 +124,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
       .split(/[\s,]+/)
       .filter((origin) => origin !== ''),
     ...(env.CHAT_GATEWAY_URL ? { chatGatewayUrl: env.CHAT_GATEWAY_URL.trim() } : {}),
+    // Off unless asked for: several boards on one machine must not fight over a default port.
+    ...(env.METRICS_PORT && env.METRICS_PORT.trim().toLowerCase() !== 'off'
+      ? { metricsPort: integer(env.METRICS_PORT, 0) }
+      : {}),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     logLevel: env.LOG_LEVEL || 'info',
   }
   if (!boardConfig.Check(raw)) {
@@ -123,7 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
       const field = error.instancePath.split('/')[1] as keyof BoardConfig | undefined
       if (!field || problems.has(field)) continue
       const message = field === 'logLevel' ? `must be one of ${LOG_LEVELS.join(', ')}` : error.message
-      problems.set(field, `${VARIABLES[field]} ${message} (got ${JSON.stringify(raw[field])})`)
+      // A secret is never echoed back, not even a wrong one.
+      const got = field === 'metricsToken' ? 'a hidden value' : JSON.stringify(raw[field])
+      problems.set(field, `${VARIABLES[field]} ${message} (got ${got})`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
   }
@@ -131,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
   if (raw.chatGatewayUrl !== undefined && !raw.chatGatewayOrigins.includes(new URL(raw.chatGatewayUrl).origin)) {
     throw new ConfigError(
       `Invalid configuration: CHAT_GATEWAY_URL must be on one of CHAT_GATEWAY_ORIGINS (got ${JSON.stringify(raw.chatGatewayUrl)}; origins ${raw.chatGatewayOrigins.join(' ')})`,
+    )
+  }
+  if (raw.metricsToken === undefined && !isLoopbackHost(raw.metricsHost)) {
+    throw new ConfigError(
+      `Invalid configuration: METRICS_HOST ${JSON.stringify(raw.metricsHost)} is not loopback: set METRICS_TOKEN (at least ${MIN_METRICS_TOKEN_LENGTH} characters) too`,
     )
   }
   return boardConfig.Parse(raw)

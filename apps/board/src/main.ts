@@ -5,11 +5,13 @@
  */
 import { createAuth } from '@parley/auth'
 import { ensureCerts } from '@parley/certs'
+import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { ConfigError, loadConfig } from './config.js'
 import { createLocalPostEvents } from './events/post-events.js'
 import { createLogger } from './logging.js'
 import { createMediaLibrary } from './media/index.js'
+import { createBoardMetrics } from './metrics/board-metrics.js'
 import { createServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     },
   })
   const events = createLocalPostEvents()
+  const metrics = config.metricsPort === undefined ? undefined : createBoardMetrics(createMetricsRegistry())
   const app = await createServer(config, {
     logger,
     storage,
@@ -51,7 +54,9 @@ async function main(): Promise<void> {
     media: createMediaLibrary(config.mediaDir),
     events,
     now: Date.now,
+    metrics,
   })
+  let metricsServer: MetricsServer | null = null
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }, 10_000).unref()
     try {
+      await metricsServer?.close()
       await app.close()
       await events.close()
       await storage.close()
@@ -84,6 +90,20 @@ async function main(): Promise<void> {
     { url: `https://${config.host}:${port}/`, caPath: certs.caPath },
     `Parley board on https://${config.host}:${port}/`,
   )
+  if (metrics && config.metricsPort !== undefined) {
+    // Off loopback the scrape crosses a network: TLS with the board's own certificate (and a token, see config.ts).
+    metricsServer = await serveMetrics(metrics.registry, {
+      host: config.metricsHost,
+      port: config.metricsPort,
+      token: config.metricsToken ?? null,
+      tls: isLoopbackHost(config.metricsHost) ? null : { key: certs.key, cert: certs.cert },
+      log: logger.child({ module: 'metrics' }),
+    })
+    logger.info(
+      { url: metricsServer.url, tokenRequired: config.metricsToken !== undefined },
+      `Prometheus metrics on ${metricsServer.url}`,
+    )
+  }
 }
 
 main().catch((error: unknown) => {

@@ -17,19 +17,25 @@ import type { BoardConfig } from './config.js'
 import type { PostEvents } from './events/post-events.js'
 import type { BoardInstance } from './http/types.js'
 import type { MediaLibrary } from './media/index.js'
+import type { BoardMetrics } from './metrics/board-metrics.js'
 import { publicDir, viewsDir } from './paths.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { describeError, errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { gracefulClosePlugin } from './plugins/graceful-close.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { requestLogPlugin } from './plugins/request-log.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { loadSession, sessionDecorators } from './plugins/session.js'
 import { viewsPlugin } from './plugins/views.js'
+import { accountRoutes } from './routes/account.js'
+import { adminRoutes } from './routes/admin.js'
 import { authRoutes } from './routes/auth.js'
 import { chatPanelView, chatRoutes } from './routes/chat.js'
 import { eventsRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { mediaRoutes } from './routes/media.js'
+import { moderationRoutes } from './routes/moderation.js'
 import { postsRoutes } from './routes/posts.js'
 
 export interface BoardDeps {
@@ -41,13 +47,15 @@ export interface BoardDeps {
   events: PostEvents
   /** The clock (epoch ms), for post times. */
   now: () => number
+  /** Prometheus metrics (served apart by main.ts); absent: nothing is counted. */
+  metrics?: BoardMetrics
 }
 
 /** Form posts are small (a post is at most 4000 characters); uploads are multipart with their own limit. */
 export const FORM_BODY_LIMIT = 256 * 1024
 
 export async function createServer(config: BoardConfig, deps: BoardDeps): Promise<BoardInstance> {
-  const { logger, storage, auth, tls, media, events, now } = deps
+  const { logger, storage, auth, tls, media, events, now, metrics } = deps
   const app: BoardInstance = Fastify({
     loggerInstance: logger,
     http2: true,
@@ -57,6 +65,8 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // plugins/request-log.ts writes one line per request instead of Fastify's two.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
 
@@ -64,6 +74,8 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     reply.header('x-request-id', request.id)
   })
 
+  await app.register(requestLogPlugin)
+  if (metrics) await app.register(metricsPlugin, { metrics })
   await app.register(errorHandlerPlugin)
   await app.register(gracefulClosePlugin)
   await app.register(securityHeadersPlugin, { connectOrigins: config.chatGatewayOrigins })
@@ -87,14 +99,18 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   // Everything below knows who is signed in.
   await app.register(async (pages) => {
     pages.addHook('onRequest', loadSession(auth))
-    await pages.register(authRoutes, { auth, rateLimitPerMinute: config.authRateLimitPerMinute })
+    await pages.register(authRoutes, { auth, rateLimitPerMinute: config.authRateLimitPerMinute, metrics })
     await pages.register(postsRoutes, {
       storage,
       events,
       now,
+      metrics,
       chatPanel: (request) => chatPanelView(config, request),
     })
     await pages.register(chatRoutes, { config })
+    await pages.register(accountRoutes, { auth })
+    await pages.register(moderationRoutes, { auth, storage, events })
+    await pages.register(adminRoutes, { auth, storage, now })
     await pages.register(eventsRoutes, {
       auth,
       storage,

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       authRateLimitPerMinute: 10,
       sseHeartbeatSeconds: 25,
       chatGatewayOrigins: ['wss://localhost:8182', 'wss://127.0.0.1:8182'],
+      metricsHost: '127.0.0.1',
       logLevel: 'info',
     })
   })
@@ -45,6 +46,9 @@ describe('loadConfig', () => {
         AUTH_RATE_LIMIT: '5',
         SSE_HEARTBEAT_SECONDS: '10',
         CHAT_GATEWAY_ORIGINS: 'wss://chat.example.com, wss://chat2.example.com:8443',
+        METRICS_PORT: '9181',
+        METRICS_HOST: '10.0.0.5',
+        METRICS_TOKEN: 'scrape-token-0123456789',
         LOG_LEVEL: 'debug',
       },
       { repoRoot: root, cwd: '/work' },
@@ -64,6 +68,9 @@ describe('loadConfig', () => {
       authRateLimitPerMinute: 5,
       sseHeartbeatSeconds: 10,
       chatGatewayOrigins: ['wss://chat.example.com', 'wss://chat2.example.com:8443'],
+      metricsPort: 9181,
+      metricsHost: '10.0.0.5',
+      metricsToken: 'scrape-token-0123456789',
       logLevel: 'debug',
     })
   })
@@ -80,9 +87,22 @@ describe('loadConfig', () => {
     [{ AUTH_RATE_LIMIT: '0' }, /AUTH_RATE_LIMIT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/],
     [{ CHAT_GATEWAY_ORIGINS: 'https://not-a-socket' }, /CHAT_GATEWAY_ORIGINS/],
+    [{ METRICS_PORT: 'ninety' }, /METRICS_PORT must be integer/],
+    [{ METRICS_PORT: '70000' }, /METRICS_PORT/],
+    [{ METRICS_PORT: '9181', METRICS_HOST: '0.0.0.0' }, /METRICS_HOST "0.0.0.0" is not loopback: set METRICS_TOKEN/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN .*16.*\(got a hidden value\)/],
   ])('stops on a bad value, naming the variable: %j', (env, message) => {
     expect(() => loadConfig(env, { repoRoot: root })).toThrow(ConfigError)
     expect(() => loadConfig(env, { repoRoot: root })).toThrow(message)
+  })
+
+  it('leaves metrics off unless METRICS_PORT is set (or "off"), and never echoes the token', () => {
+    expect(loadConfig({}, { repoRoot: root }).metricsPort).toBeUndefined()
+    expect(loadConfig({ METRICS_PORT: 'off' }, { repoRoot: root }).metricsPort).toBeUndefined()
+    expect(loadConfig({ METRICS_PORT: '0' }, { repoRoot: root }).metricsPort).toBe(0)
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it ok' }, { repoRoot: root })).toThrow(
+      /^(?!.*has a space).*METRICS_TOKEN/,
+    )
   })
 
   it('reports every bad variable at once', () => {

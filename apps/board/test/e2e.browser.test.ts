@@ -180,7 +180,8 @@ describe('the board in Chromium', () => {
     expect(await live.locator('.post-body').textContent()).toBe('Bob says hi <img src=x onerror=alert(1)>')
     expect(await live.locator('img').count()).toBe(0)
     expect(await live.locator('.author').textContent()).toBe('bob')
-    expect(await live.locator('.post-actions').isHidden()).toBe(true) // not alice's to edit
+    expect(await live.locator('.own-actions').isHidden()).toBe(true) // not alice's to edit
+    expect(await live.locator('.report-actions').isVisible()).toBe(true) // but hers to report
     expect(await alice.locator('#posts .post').first().textContent()).toContain('Bob says hi')
 
     const bobPost = bob.locator('#posts .post', { hasText: 'Bob says hi' })

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { type Auth, createAuth } from '@parley/auth'
 import { ensureCerts } from '@parley/certs'
+import { createMetricsRegistry } from '@parley/metrics'
 import { openSqliteStorage, type Storage } from '@parley/storage'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { type BoardConfig, loadConfig } from '../src/config.js'
@@ -15,6 +16,7 @@ import { createLocalPostEvents, type PostEvents } from '../src/events/post-event
 import type { BoardInstance } from '../src/http/types.js'
 import { createLogger } from '../src/logging.js'
 import { createMediaLibrary } from '../src/media/index.js'
+import { type BoardMetrics, createBoardMetrics } from '../src/metrics/board-metrics.js'
 import { createServer } from '../src/server.js'
 
 export const HOST = 'localhost:8181'
@@ -32,6 +34,8 @@ export interface TestBoard {
   /** Every log line as written, for searching secrets. */
   logText: () => string
   clock: { now: number }
+  /** Set when the board was created with `metrics: true`. */
+  metrics: BoardMetrics | null
   close(): Promise<void>
 }
 
@@ -39,6 +43,8 @@ export interface TestBoardOptions {
   env?: Record<string, string>
   /** Copy the repository's sample media into the test media folder. */
   sampleMedia?: boolean
+  /** Count requests, sign-ins and posts on a fresh registry (with process metrics). */
+  metrics?: boolean
 }
 
 /** A board on a fresh temp folder (database, certificates, media). Not listening: use inject() or listen(). */
@@ -72,6 +78,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     },
   })
   const events = createLocalPostEvents()
+  const metrics = options.metrics ? createBoardMetrics(createMetricsRegistry()) : null
   const app = await createServer(config, {
     logger,
     storage,
@@ -80,6 +87,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     media: createMediaLibrary(config.mediaDir),
     events,
     now: () => clock.now,
+    ...(metrics ? { metrics } : {}),
   })
   return {
     app,
@@ -97,6 +105,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     },
     logText: () => lines.join(''),
     clock,
+    metrics,
     async close() {
       await app.close()
       await events.close()

@@ -18,7 +18,8 @@ export interface PostView {
   mine: boolean
 }
 
-export const DELETED_AUTHOR = '[deleted account]'
+/** Shown for posts and messages whose author deleted their account (storage keeps them without a name). */
+export const DELETED_AUTHOR = 'deleted user'
 
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`

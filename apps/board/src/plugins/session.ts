@@ -37,6 +37,9 @@ export function loadSession(auth: Auth) {
     if (found) {
       request.user = found.user
       request.sessionToken = token
+      // Every later line of this request names the user (ids only, never the token).
+      request.log = request.log.child({ userId: found.user.id })
+      reply.log = request.log
     } else {
       reply.clearCookie(SESSION_COOKIE, clearCookieOptions)
     }
@@ -47,4 +50,14 @@ export function loadSession(auth: Auth) {
 export function requireUser(request: AnyRequest): PublicUser {
   if (!request.user) throw new ParleyError(ErrorCode.Unauthorized, 'Please sign in first')
   return request.user
+}
+
+/**
+ * The signed-in admin; Forbidden (403) for members. The role is the one read with the session on
+ * this request, and @parley/auth checks it again on every moderation call.
+ */
+export function requireAdmin(request: AnyRequest): PublicUser {
+  const user = requireUser(request)
+  if (user.role !== 'admin') throw new ParleyError(ErrorCode.Forbidden, 'Only admins can see this page.')
+  return user
 }

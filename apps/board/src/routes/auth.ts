@@ -5,7 +5,7 @@
  * @module
  */
 import type { Auth, ClientInfo, IssuedSession } from '@parley/auth'
-import { isParleyError } from '@parley/protocol'
+import { ErrorCode, isParleyError } from '@parley/protocol'
 import { Type } from 'typebox'
 import {
   clearCookieOptions,
@@ -16,12 +16,15 @@ import {
 } from '../http/cookies.js'
 import { httpStatusOf } from '../http/error-status.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
+import type { BoardMetrics } from '../metrics/board-metrics.js'
 import { authRateLimit } from './auth-rate-limit.js'
 import { authFieldError, CsrfOnlyBody, type FieldErrors, field } from './forms.js'
 
 export interface AuthRoutesOptions {
   auth: Auth
   rateLimitPerMinute: number
+  /** Counts refused sign-ins, lockouts and new sessions; absent: nothing is counted. */
+  metrics?: Pick<BoardMetrics, 'loginFailures' | 'lockouts' | 'sessionsCreated'>
 }
 
 /** Bounds only: the rules and their messages come from @parley/auth. */
@@ -38,8 +41,26 @@ function clientOf(request: AnyRequest): ClientInfo {
   return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null }
 }
 
-export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, rateLimitPerMinute }) => {
+export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, rateLimitPerMinute, metrics }) => {
   const limit = authRateLimit(app, auth, rateLimitPerMinute)
+
+  function countLoginFailure(mode: Mode, error: unknown) {
+    if (mode !== 'login' || !metrics || !isParleyError(error)) return
+    metrics.loginFailures.inc({ code: error.code })
+    if (error.code === ErrorCode.NowLocked) metrics.lockouts.inc()
+  }
+
+  /** The rate limit, counted as a refused sign-in when it refuses one. */
+  function limitCounted(mode: Mode) {
+    return async (request: AnyRequest) => {
+      try {
+        await limit(request)
+      } catch (error) {
+        countLoginFailure(mode, error)
+        throw error
+      }
+    }
+  }
 
   function renderForm(reply: AnyReply, mode: Mode, username: string, errors: FieldErrors, status = 200) {
     return reply.code(status).view(mode, {
@@ -68,7 +89,7 @@ export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, ra
 
     app.post(
       `/${mode}`,
-      { schema: { body: CredentialsBody }, attachValidation: true, preHandler: limit },
+      { schema: { body: CredentialsBody }, attachValidation: true, preHandler: limitCounted(mode) },
       async (request, reply) => {
         const username = field(request.body, 'username')
         if (request.validationError) {
@@ -81,9 +102,11 @@ export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, ra
               ? await auth.login(username, password, clientOf(request))
               : await auth.register(username, password, clientOf(request))
           request.log.info({ userId: result.user.id }, mode === 'login' ? 'signed in' : 'registered')
+          metrics?.sessionsCreated.inc({ kind: mode })
           return startSession(request, reply, result.session)
         } catch (error) {
           if (!isParleyError(error)) throw error
+          countLoginFailure(mode, error)
           const retryAfterMs = error.details.retryAfterMs
           if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)))
           return renderForm(reply, mode, username, authFieldError(error), httpStatusOf(error.code))

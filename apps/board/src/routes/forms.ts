@@ -5,6 +5,7 @@
  */
 import { ErrorCode, type ParleyError } from '@parley/protocol'
 import { Type } from 'typebox'
+import { formatTime } from '../http/present.js'
 
 /** The body of a form whose only field is its CSRF token (sign out, delete). */
 export const CsrfOnlyBody = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 256 })) })
@@ -14,6 +15,12 @@ export interface FieldErrors {
   password?: string
   body?: string
   file?: string
+  /** The current password (change password, delete account). */
+  current?: string
+  /** The repeated new password. */
+  confirm?: string
+  /** A moderation or report reason. */
+  reason?: string
   /** About the whole form (wrong credentials, blocked account, …). */
   form?: string
 }
@@ -42,8 +49,18 @@ function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000))
 }
 
+/** What a suspended user is told at sign-in: until when, or that it is for good. */
+export function suspendedMessage(error: ParleyError): string {
+  const until = error.details.until
+  if (error.details.permanent === true || typeof until !== 'number') {
+    return 'This account has been suspended by a moderator.'
+  }
+  return `This account is suspended by a moderator until ${formatTime(until)}.`
+}
+
 /** Where an auth error is shown, and with which words. */
 export function authFieldError(error: ParleyError): FieldErrors {
+  if (error.code === ErrorCode.Suspended) return { form: suspendedMessage(error) }
   if (USERNAME_CODES.has(error.code)) return { username: error.message }
   if (PASSWORD_CODES.has(error.code)) return { password: error.message }
   if (LOCK_CODES.has(error.code)) {

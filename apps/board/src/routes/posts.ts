@@ -11,6 +11,7 @@ import type { PostEvents } from '../events/post-events.js'
 import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
+import type { BoardMetrics } from '../metrics/board-metrics.js'
 import { requireUser } from '../plugins/session.js'
 import type { ChatPanelView } from './chat.js'
 import { CsrfOnlyBody, type FieldErrors, field, normalizeNewlines } from './forms.js'
@@ -22,6 +23,8 @@ export interface PostsRoutesOptions {
   storage: Storage
   events: PostEvents
   now: () => number
+  /** Counts posts created; absent: nothing is counted. */
+  metrics?: Pick<BoardMetrics, 'postsCreated'>
   /** The chat panel beside the board (routes/chat.ts); null or absent: no panel. */
   chatPanel?: (request: AnyRequest) => ChatPanelView | null
 }
@@ -52,7 +55,10 @@ function notFound(): ParleyError {
   return new ParleyError(ErrorCode.NotFound, 'There is no such post (it may have been deleted).')
 }
 
-export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storage, events, now, chatPanel }) => {
+export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
+  app,
+  { storage, events, now, chatPanel, metrics },
+) => {
   async function renderBoard(
     request: AnyRequest,
     reply: AnyReply,
@@ -101,7 +107,8 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (app, { storag
         return renderBoard(request, reply, undefined, { body: text, errors: { body: bodyError(text) } }, 400)
       }
       const post = await storage.posts.createPost(user.id, request.body.body, now())
-      request.log.info({ postId: post.id, userId: user.id }, 'post created')
+      request.log.info({ postId: post.id }, 'post created')
+      metrics?.postsCreated.inc()
       await events.publish({ type: 'created', post: snapshotOf(post) })
       return reply.redirect('/', 303)
     },
