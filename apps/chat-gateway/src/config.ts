@@ -43,6 +43,19 @@ export const ChatConfig = Type.Object({
   blockDurationSeconds: Type.Integer({ minimum: 1 }),
   databasePath: Type.String({ minLength: 1 }),
   databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+  /** PostgreSQL only: the schema holding Parley's tables (created when missing); default the server's search_path. */
+  databaseSchema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  /** Redis for the bus and the shared online directory; unset = one gateway process, in-process bus. */
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Channel and key prefix in Redis: one per deployment sharing a Redis. */
+  busPrefix: Type.String({ pattern: '^[A-Za-z0-9:._-]{0,100}$' }),
+  /** An instance whose heartbeat is silent this long is dead: its users are removed and announced offline. */
+  instanceTtlMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  /** Serve Prometheus metrics on this port (0: any free port); unset: no metrics server. */
+  metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  metricsHost: Type.String({ minLength: 1 }),
+  /** Bearer token the metrics server requires (needed when it listens beyond loopback). */
+  metricsToken: Type.Optional(Type.String({ minLength: 16, pattern: '^\\S+$' })),
   certsDir: Type.String({ minLength: 1 }),
   minPasswordLength: Type.Integer({ minimum: 1, maximum: 1024 }),
   logLevel: LogLevel,
@@ -66,10 +79,20 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'DATABASE_SCHEMA',
+  redisUrl: 'REDIS_URL',
+  busPrefix: 'BUS_PREFIX',
+  instanceTtlMs: 'CHAT_INSTANCE_TTL_MS',
+  metricsPort: 'CHAT_METRICS_PORT',
+  metricsHost: 'CHAT_METRICS_HOST',
+  metricsToken: 'CHAT_METRICS_TOKEN',
   certsDir: 'CERTS_DIR',
   minPasswordLength: 'MIN_PASSWORD_LENGTH',
   logLevel: 'LOG_LEVEL',
 }
+
+/** Settings that may hold a password or token: named in errors, never shown. */
+const SECRET_FIELDS = new Set<keyof ChatConfig>(['databaseUrl', 'redisUrl', 'metricsToken'])
 
 /** The command-line names of the fields settable there (flags, then the original positional order). */
 const FLAGS = { port: '--port', host: '--host', blockDurationSeconds: '--block-duration', timeoutSeconds: '--timeout' }
@@ -199,6 +222,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
     databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    busPrefix: env.BUS_PREFIX ?? 'parley:',
+    instanceTtlMs: integer(env.CHAT_INSTANCE_TTL_MS, 15_000),
+    ...(env.CHAT_METRICS_PORT ? { metricsPort: integer(env.CHAT_METRICS_PORT, 0) } : {}),
+    metricsHost: env.CHAT_METRICS_HOST || '127.0.0.1',
+    ...(env.CHAT_METRICS_TOKEN ? { metricsToken: env.CHAT_METRICS_TOKEN } : {}),
     certsDir: path(env.CERTS_DIR, join(options.repoRoot, 'certs'), cwd),
     minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
     logLevel: env.LOG_LEVEL || 'info',
@@ -211,7 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
       if (!field || problems.has(field)) continue
       const name = cli.names[field as keyof typeof FLAGS] ?? VARIABLES[field]
       const message = field === 'logLevel' ? `must be one of ${LOG_LEVELS.join(', ')}` : error.message
-      problems.set(field, `${name} ${message} (got ${JSON.stringify(raw[field])})`)
+      // Values that may carry credentials are never echoed.
+      const got = SECRET_FIELDS.has(field) ? 'value not shown' : `got ${JSON.stringify(raw[field])}`
+      problems.set(field, `${name} ${message} (${got})`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
   }

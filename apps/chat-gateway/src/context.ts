@@ -5,11 +5,12 @@
 import type { Auth } from '@parley/auth'
 import type { Storage } from '@parley/storage'
 import type { Logger } from 'pino'
-import type { ChatBus } from './bus.js'
+import type { BusEvent, ChatEvents } from './bus-events.js'
+import type { ClusterState } from './cluster/types.js'
 import type { GatewayConfig } from './config.js'
+import type { GatewayMetrics } from './metrics.js'
 import type { PresenceTracker } from './presence.js'
-import type { PrivateBroker } from './private-broker.js'
-import type { RecentIds } from './recent-ids.js'
+import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
 import type { ChatSession } from './session.js'
 
@@ -17,17 +18,25 @@ export interface GatewayContext {
   readonly config: GatewayConfig
   readonly storage: Storage
   readonly auth: Auth
-  readonly bus: ChatBus
+  /** `chat:events` on the bus: every instance hears what any instance publishes. */
+  readonly events: ChatEvents
+  /** Who is online on every instance, private requests and the broadcast ledger. */
+  readonly cluster: ClusterState
+  readonly metrics: GatewayMetrics
   readonly log: Logger
   readonly now: () => number
   /** Signed-in connections of this instance. */
   readonly registry: Registry<ChatSession>
-  /** Every open connection, signed in or not. */
+  /** Every open connection of this instance, signed in or not. */
   readonly sessions: Set<ChatSession>
   readonly presence: PresenceTracker
-  readonly privateBroker: PrivateBroker
-  /** Broadcast ids already carried out, per sender, so a resend after a reconnect is not sent twice. */
-  readonly broadcastIds: RecentIds<boolean>
+  /**
+   * Publishes an event; never rejects. A refused publish (Redis unreachable) is logged and counted
+   * and resolves false: storage already holds anything that matters, and catch-up delivers it.
+   */
+  publish(event: BusEvent): Promise<boolean>
+  /** Message deliveries the bus refused, published again once it is healthy. */
+  readonly redelivery: Redelivery
   /** Set when `close()` began: no presence events are sent to clients that are leaving anyway. */
   shuttingDown: boolean
 }

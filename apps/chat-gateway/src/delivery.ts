@@ -1,9 +1,9 @@
 /**
- * The bus subscriber of one gateway instance: delivers each event to this instance's own
- * connections. Synchronous, so events reach clients in publish order.
+ * The `chat:events` listener of one gateway instance: delivers each event to this instance's own
+ * connections. Synchronous, so events reach clients in the order they arrive.
  * @module
  */
-import type { BusEvent } from './bus.js'
+import type { BusEvent } from './bus-events.js'
 import type { GatewayContext } from './context.js'
 
 export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {

@@ -7,20 +7,26 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import type { Auth } from '@parley/auth'
+import { type Auth, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
+import { type Bus, createMemoryBus, openTopic } from '@parley/bus'
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
 import type { Logger } from 'pino'
 import { type ServerOptions, WebSocketServer } from 'ws'
-import { type ChatBus, createInProcessBus } from './bus.js'
+import { CHAT_EVENTS_CHANNEL, decodeBusEvent } from './bus-events.js'
+import { catchUp } from './catch-up.js'
+import { createMemoryCluster } from './cluster/memory-cluster.js'
+import type { ClusterState } from './cluster/types.js'
 import type { GatewayConfig } from './config.js'
 import type { GatewayContext } from './context.js'
 import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.js'
 import { createPresenceTracker } from './presence.js'
-import { PrivateBroker } from './private-broker.js'
-import { RecentIds } from './recent-ids.js'
+import { createPublisher } from './publish.js'
+import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
+import { endRevokedSessions } from './revocations.js'
 import { ChatSession, type UpgradeInfo } from './session.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
 
@@ -30,8 +36,12 @@ export interface GatewayDeps {
   auth: Auth
   /** The server's TLS key and certificate (PEM). */
   tls: { key: Buffer | string; cert: Buffer | string }
-  /** Fan-out between instances; default: in-process (one instance). */
-  bus?: ChatBus
+  /** Fan-out between instances (`openBus` of @parley/bus); default: in-process (one instance). */
+  bus?: Bus
+  /** Who is online where, shared between instances (`openCluster`); default: in memory (one instance). */
+  cluster?: ClusterState
+  /** Counters and gauges for /metrics; default: a private registry nobody scrapes. */
+  metrics?: GatewayMetrics
   /** The clock for timestamps and presence history; default `Date.now`. */
   now?: () => number
 }
@@ -48,39 +58,78 @@ export interface Gateway {
 
 /** How long a closing client may take to answer the close frame before its socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 3000
-const PRIVATE_REQUEST_TTL_MS = 120_000
-const REMEMBERED_BROADCASTS = 10_000
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const now = deps.now ?? Date.now
   const log = deps.log
+  const busLog = log.child({ component: 'bus' })
   const ownBus = deps.bus === undefined
-  const bus = deps.bus ?? createInProcessBus((error) => log.error({ err: error }, 'bus handler failed'))
+  const bus = deps.bus ?? createMemoryBus({ logger: busLog })
+  const ownCluster = deps.cluster === undefined
+  const cluster = deps.cluster ?? createMemoryCluster(config.instanceId)
+  const metrics = deps.metrics ?? createGatewayMetrics()
   // A crash of an earlier process of this instance left its users "online" in the history.
   await deps.storage.presence.closeInstancePresence(config.instanceId, now())
 
+  const events = await openTopic(bus, CHAT_EVENTS_CHANNEL, { decode: decodeBusEvent, logger: busLog })
+  const revocations = await openTopic(bus, REVOKE_CHANNEL, { decode: decodeRevokeEvent, logger: busLog })
+  const publish = createPublisher(events, metrics, log)
   const ctx: GatewayContext = {
     config,
     storage: deps.storage,
     auth: deps.auth,
-    bus,
+    events,
+    cluster,
+    metrics,
     log,
     now,
     registry: new Registry<ChatSession>(),
     sessions: new Set(),
     presence: createPresenceTracker({
       storage: deps.storage,
-      bus,
+      directory: cluster.directory,
+      publish,
       log,
       now,
       instanceId: config.instanceId,
       announce: () => !ctx.shuttingDown,
     }),
-    privateBroker: new PrivateBroker(PRIVATE_REQUEST_TTL_MS),
-    broadcastIds: new RecentIds(REMEMBERED_BROADCASTS),
+    publish,
+    redelivery: createRedelivery(events, () => bus.healthy, log),
     shuttingDown: false,
   }
-  const unsubscribe = bus.subscribe((event) => deliverLocally(ctx, event))
+  metrics.observe({
+    openSockets: () => ctx.sessions.size,
+    signedInConnections: () => [...ctx.registry.entries()].length,
+    localUsers: () => ctx.registry.userCount,
+    pendingMessages: () => deps.storage.messages.countPending(),
+  })
+  const unsubscribers = [
+    events.subscribe((event) => deliverLocally(ctx, event)),
+    revocations.subscribe((event) => endRevokedSessions(ctx, event)),
+    bus.onReconnect(() => catchUp(ctx)),
+  ]
+  async function release(): Promise<void> {
+    for (const unsubscribe of unsubscribers) unsubscribe()
+    ctx.redelivery.close()
+    await cluster.directory.stop()
+    await Promise.all([events.close(), revocations.close()])
+    if (ownCluster) await cluster.close()
+    if (ownBus) await bus.close()
+  }
+  try {
+    await cluster.directory.start({
+      transition: (user, state) => ctx.presence.announce(user, state),
+      instanceGone: (instanceId) => {
+        deps.storage.presence
+          .closeInstancePresence(instanceId, now())
+          .catch((error: unknown) => log.error({ err: error, instanceId }, 'closing a dead instance presence failed'))
+      },
+    })
+  } catch (error) {
+    await release()
+    throw error
+  }
 
   // `closeTimeout` (ws >= 8.18) is missing from @types/ws, hence the widened type.
   const wsOptions: ServerOptions & { closeTimeout: number } = {
@@ -152,7 +201,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     await once(server, 'listening')
   } catch (error) {
     stopHeartbeat()
-    unsubscribe()
+    await release()
     throw error
   }
   const port = (server.address() as AddressInfo).port
@@ -170,8 +219,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     // ws destroys a socket that does not complete the closing handshake within closeTimeout.
     await Promise.all(closed)
     await ctx.presence.settle()
-    unsubscribe()
-    if (ownBus) await bus.close()
+    await release()
     server.closeAllConnections()
     await serverClosed
   }

@@ -6,12 +6,16 @@
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createAuth } from '@parley/auth'
+import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
+import { openBus } from '@parley/bus'
 import { ensureCerts, findRepoRoot } from '@parley/certs'
+import { createMetricsRegistry, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { pino } from 'pino'
+import { openCluster } from './cluster/open-cluster.js'
 import { ConfigError, loadConfig, USAGE } from './config.js'
 import { createGateway } from './gateway.js'
+import { createGatewayMetrics } from './metrics.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = findRepoRoot(process.cwd()) ?? findRepoRoot(here) ?? process.cwd()
@@ -43,19 +47,66 @@ if (certs.created.ca || certs.created.leaf) {
 const storage = await openStorage({
   sqlitePath: config.databasePath,
   ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+})
+// Redis when configured (several gateways and boards), else in-process: then revocations made on the
+// board reach this process only through the heartbeat's session re-check.
+const bus = await openBus({
+  redisUrl: config.redisUrl,
+  prefix: config.busPrefix,
+  logger: log.child({ component: 'bus' }),
+  redis: { clientName: `parley-gateway-${config.instanceId.replace(/[^A-Za-z0-9:._-]/g, '_')}`.slice(0, 100) },
+})
+const cluster = await openCluster({
+  redisUrl: config.redisUrl,
+  prefix: config.busPrefix,
+  instanceId: config.instanceId,
+  ttlMs: config.instanceTtlMs,
+  log,
 })
 const auth = createAuth({
   storage,
   config: { blockDurationMs: config.blockDurationSeconds * 1000, minPasswordLength: config.minPasswordLength },
   log: log.child({ component: 'auth' }),
+  // Every gateway and board hears it and ends that session's sockets and streams at once.
+  onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),
 })
+const metricsRegistry = createMetricsRegistry({
+  prefix: 'parley_chat_',
+  defaultLabels: { service: 'chat-gateway', instance: config.instanceId },
+})
+const metrics = createGatewayMetrics(metricsRegistry)
+
+async function closeResources(): Promise<void> {
+  await cluster.close()
+  await bus.close()
+  await storage.close()
+}
 
 let gateway: Awaited<ReturnType<typeof createGateway>>
+let metricsServer: MetricsServer | null = null
 try {
-  gateway = await createGateway(config, { log, storage, auth, tls: { key: certs.key, cert: certs.cert } })
+  gateway = await createGateway(config, {
+    log,
+    storage,
+    auth,
+    bus,
+    cluster,
+    metrics,
+    tls: { key: certs.key, cert: certs.cert },
+  })
+  if (config.metricsPort !== undefined) {
+    metricsServer = await serveMetrics(metricsRegistry, {
+      host: config.metricsHost,
+      port: config.metricsPort,
+      token: config.metricsToken ?? null,
+      log: log.child({ component: 'metrics' }),
+    })
+    log.info({ url: metricsServer.url }, 'metrics server listening')
+  }
 } catch (error) {
   log.fatal({ err: error }, 'chat gateway failed to start')
-  await storage.close()
+  await closeResources()
   process.exit(1)
 }
 log.info(
@@ -65,6 +116,8 @@ log.info(
     url: `wss://${gateway.host}:${gateway.port}/`,
     ca: certs.caPath,
     backend: storage.backend,
+    bus: config.redisUrl ? 'redis' : 'in-process',
+    instanceId: config.instanceId,
     timeoutSeconds: config.timeoutSeconds,
     blockDurationSeconds: config.blockDurationSeconds,
   },
@@ -84,7 +137,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   force.unref()
   try {
     await gateway.close()
-    await storage.close()
+    await metricsServer?.close()
+    await closeResources()
     log.info('stopped')
   } catch (error) {
     log.error({ err: error }, 'shutdown failed')

@@ -1,24 +1,35 @@
 /**
- * A user's presence: their first connection makes them online, their last one going makes them
- * offline. Each change is written to the presence history (for `whoelsesince`) and published on
- * the bus for everyone not blocked either way. Changes of one user run in order, so a quick
- * logout + login is never seen reversed.
+ * Presence, at two levels. History (for `whoelsesince`) is kept per instance: a row opens with a
+ * user's first connection on THIS gateway and closes with their last one here (a crashed
+ * instance's rows are closed when it is swept or restarts). Announcements are per user across all
+ * gateways: `presence online` when the online directory says a claim was the user's first
+ * connection anywhere, `offline` when a release (or a sweep of a dead instance) removed their last.
+ * Changes of one user run in order, so a quick logout + login is never announced reversed.
  * @module
  */
 import type { Storage } from '@parley/storage'
 import type { Logger } from 'pino'
-import type { ChatBus } from './bus.js'
+import type { BusEvent } from './bus-events.js'
+import type { OnlineDirectory, OnlineUser } from './cluster/types.js'
 
 export interface PresenceTracker {
-  online(userId: number, username: string): void
-  offline(userId: number, username: string): void
+  /** The user's first connection on this instance: open a presence-history row. */
+  openHistory(userId: number): void
+  /** The user's last connection on this instance closed: close the row. */
+  closeHistory(userId: number): void
+  /** Tells everyone not blocked either way that `user` came online or went offline (all instances). */
+  announce(user: OnlineUser, state: 'online' | 'offline'): void
+  /** Removes a connection from the directory; announces `offline` when it was the user's last anywhere. */
+  release(user: OnlineUser, connId: string): void
   /** Waits for every pending change (shutdown, tests). */
   settle(): Promise<void>
 }
 
-interface PresenceOptions {
+export interface PresenceOptions {
   storage: Storage
-  bus: ChatBus
+  directory: OnlineDirectory
+  /** Publishes on the bus; resolves false (after logging) when the bus refused it. */
+  publish: (event: BusEvent) => Promise<boolean>
   log: Logger
   now: () => number
   instanceId: string
@@ -27,7 +38,7 @@ interface PresenceOptions {
 }
 
 export function createPresenceTracker(options: PresenceOptions): PresenceTracker {
-  const { storage, bus, log, now, instanceId } = options
+  const { storage, directory, log, now, instanceId } = options
   const chains = new Map<number, Promise<void>>()
   /** Open presence-history rows of users online here. */
   const rows = new Map<number, number>()
@@ -47,38 +58,52 @@ export function createPresenceTracker(options: PresenceOptions): PresenceTracker
     })
   }
 
-  /** A failed history write is logged; the others must still see the change. */
-  async function recorded(userId: number, write: () => Promise<void>): Promise<void> {
-    try {
-      await write()
-    } catch (error) {
-      log.error({ err: error, userId }, 'presence history write failed')
-    }
-  }
-
-  async function publish(userId: number, username: string, state: 'online' | 'offline', at: number): Promise<void> {
+  async function publish(user: OnlineUser, state: 'online' | 'offline', at: number): Promise<void> {
     if (!options.announce()) return
-    await bus.publish({ kind: 'presence', userId, username, state, at, hiddenFrom: await hiddenFrom(userId) })
+    const event: BusEvent = {
+      kind: 'presence',
+      userId: user.id,
+      username: user.username,
+      state,
+      at,
+      hiddenFrom: await hiddenFrom(user.id),
+    }
+    await options.publish(event)
   }
 
   return {
-    online(userId, username) {
+    openHistory(userId) {
       const at = now()
-      // History first, so whoever sees the event also finds it in `whoelsesince`.
       inOrder(userId, async () => {
-        await recorded(userId, async () => {
+        try {
           rows.set(userId, await storage.presence.openPresence(userId, instanceId, at))
-        })
-        await publish(userId, username, 'online', at)
+        } catch (error) {
+          // A failed history write is logged; the others must still see the change.
+          log.error({ err: error, userId }, 'presence history write failed')
+        }
       })
     },
-    offline(userId, username) {
+    closeHistory(userId) {
       const at = now()
       inOrder(userId, async () => {
         const row = rows.get(userId)
         rows.delete(userId)
-        if (row !== undefined) await recorded(userId, () => storage.presence.closePresence(row, at))
-        await publish(userId, username, 'offline', at)
+        if (row === undefined) return
+        try {
+          await storage.presence.closePresence(row, at)
+        } catch (error) {
+          log.error({ err: error, userId }, 'presence history write failed')
+        }
+      })
+    },
+    announce(user, state) {
+      const at = now()
+      inOrder(user.id, () => publish(user, state, at))
+    },
+    release(user, connId) {
+      inOrder(user.id, async () => {
+        const { last } = await directory.release(user.id, connId)
+        if (last) await publish(user, 'offline', now())
       })
     },
     async settle() {

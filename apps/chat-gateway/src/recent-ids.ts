@@ -24,6 +24,10 @@ export class RecentIds<V> {
     }
   }
 
+  delete(key: string): void {
+    this.#entries.delete(key)
+  }
+
   get size(): number {
     return this.#entries.size
   }

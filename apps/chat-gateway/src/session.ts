@@ -83,6 +83,9 @@ export class ChatSession {
   #inactivity: NodeJS.Timeout | undefined
   #ended = false
   #released = false
+  #signedInAt = 0
+  /** Why the session ended, for the end-of-session log line. */
+  #endReason: string | null = null
 
   constructor(ctx: GatewayContext, ws: WebSocket, upgrade: UpgradeInfo) {
     this.#ctx = ctx
@@ -110,7 +113,10 @@ export class ChatSession {
 
   signIn(user: SignedInUser): void {
     this.user = user
+    this.#signedInAt = this.#ctx.now()
     this.log = this.log.child({ userId: user.userId })
+    this.#ctx.metrics.sessions.inc({ event: 'started' })
+    this.log.info({ kind: user.kind }, 'chat session started')
   }
 
   /** Sends a frame; a client whose unsent data passes the bound is cut off instead (slow consumer). */
@@ -118,6 +124,7 @@ export class ChatSession {
     if (this.ws.readyState !== WebSocket.OPEN) return false
     if (this.checkSlowConsumer()) return false
     this.ws.send(encode(frame))
+    this.#ctx.metrics.framesOut.inc({ type: frame.type })
     return !this.checkSlowConsumer()
   }
 
@@ -139,6 +146,7 @@ export class ChatSession {
   /** Ends the session with a `bye` frame and the close code of its reason. */
   bye(reason: ByeReason): void {
     if (this.#ended) return
+    this.#endReason ??= reason
     this.send({ type: 'bye', reason, message: byeMessage(reason, this.#ctx.config.timeoutSeconds) })
     this.log.info({ reason }, 'bye')
     this.close(closeCodeFor(reason), reason)
@@ -147,6 +155,7 @@ export class ChatSession {
   /** Closes with a status (ws terminates the socket if the peer does not answer the close in time). */
   close(code: number, reason: string): void {
     if (this.#ended) return
+    this.#endReason ??= reason
     this.#ended = true
     this.#release()
     this.ws.close(code, reason)
@@ -154,6 +163,7 @@ export class ChatSession {
 
   /** Drops the connection without a closing handshake (dead peer, slow consumer). */
   terminate(): void {
+    this.#endReason ??= 'dropped'
     this.#ended = true
     this.#release()
     this.ws.terminate()
@@ -183,6 +193,7 @@ export class ChatSession {
     try {
       frame = decodeClientMessage(raw)
     } catch (error) {
+      this.#ctx.metrics.framesIn.inc({ type: 'invalid' })
       this.#badFrames += 1
       if (this.#badFrames >= MAX_BAD_FRAMES) {
         this.log.info({ badFrames: this.#badFrames }, 'closed for repeated malformed frames')
@@ -193,6 +204,7 @@ export class ChatSession {
       return
     }
     this.#badFrames = 0
+    this.#ctx.metrics.framesIn.inc({ type: frame.type })
     const cost = frame.type === 'received' ? RECEIVED_COST : 1
     const now = this.#ctx.now()
     if (!this.#bucket.take(cost, now)) {
@@ -229,7 +241,12 @@ export class ChatSession {
     }
   }
 
-  /** Leaves the registry once (presence goes offline with the last connection) and stops the timers. */
+  /**
+   * Leaves the registry once: the user's last connection here closes their presence-history row,
+   * and the directory says whether it was their last anywhere (then everyone is told). While the
+   * gateway shuts down the directory keeps the entry until this instance's heartbeat expires, so a
+   * client that moves to another gateway in time never looks offline.
+   */
   #release(): void {
     if (this.#released) return
     this.#released = true
@@ -237,8 +254,13 @@ export class ChatSession {
     clearTimeout(this.#inactivity)
     this.#ctx.sessions.delete(this)
     const user = this.user
-    if (user && this.#ctx.registry.remove(user.userId, this.connId)) {
-      this.#ctx.presence.offline(user.userId, user.username)
-    }
+    if (!user) return
+    this.#ctx.metrics.sessions.inc({ event: 'ended' })
+    this.log.info(
+      { durationMs: this.#ctx.now() - this.#signedInAt, reason: this.#endReason ?? 'closed' },
+      'chat session ended',
+    )
+    if (this.#ctx.registry.remove(user.userId, this.connId)) this.#ctx.presence.closeHistory(user.userId)
+    if (!this.#ctx.shuttingDown) this.#ctx.presence.release({ id: user.userId, username: user.username }, this.connId)
   }
 }

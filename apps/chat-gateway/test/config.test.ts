@@ -19,10 +19,37 @@ describe('loadConfig', () => {
       instanceId: 'box:8182',
       blockDurationSeconds: 60,
       databasePath: '/repo/data/parley.db',
+      busPrefix: 'parley:',
+      instanceTtlMs: 15_000,
+      metricsHost: '127.0.0.1',
       certsDir: '/repo/certs',
       minPasswordLength: 8,
       logLevel: 'info',
     })
+  })
+
+  it('reads the scale-out and metrics settings', () => {
+    expect(
+      load({
+        REDIS_URL: 'redis://:secret@redis.internal:6379/0',
+        BUS_PREFIX: 'parley-staging:',
+        DATABASE_SCHEMA: 'parley_run_1',
+        CHAT_INSTANCE_TTL_MS: '5000',
+        CHAT_METRICS_PORT: '9182',
+        CHAT_METRICS_HOST: '0.0.0.0',
+        CHAT_METRICS_TOKEN: 'a-long-enough-scrape-token',
+      }),
+    ).toMatchObject({
+      redisUrl: 'redis://:secret@redis.internal:6379/0',
+      busPrefix: 'parley-staging:',
+      databaseSchema: 'parley_run_1',
+      instanceTtlMs: 5000,
+      metricsPort: 9182,
+      metricsHost: '0.0.0.0',
+      metricsToken: 'a-long-enough-scrape-token',
+    })
+    expect(load({ BUS_PREFIX: '' }).busPrefix).toBe('')
+    expect(load().metricsPort).toBeUndefined()
   })
 
   it('reads the environment', () => {
@@ -114,5 +141,26 @@ describe('loadConfig', () => {
     expect(problem({ BLOCK_DURATION: 'x', CHAT_TIMEOUT: 'y' })).toMatch(/CHAT_TIMEOUT .*; BLOCK_DURATION /)
     expect(problem({}, ['1', '2', '3', '4'])).toMatch(/Too many arguments/)
     expect(problem({}, ['--verbose'])).toMatch(/Usage/)
+    expect(problem({ REDIS_URL: 'http://x' })).toMatch(/REDIS_URL/)
+    expect(problem({ BUS_PREFIX: 'has space' })).toMatch(/BUS_PREFIX/)
+    expect(problem({ CHAT_INSTANCE_TTL_MS: '10' })).toMatch(/CHAT_INSTANCE_TTL_MS/)
+    expect(problem({ DATABASE_SCHEMA: 'Bad-Name' })).toMatch(/DATABASE_SCHEMA/)
+    expect(problem({ CHAT_METRICS_PORT: 'x' })).toMatch(/CHAT_METRICS_PORT/)
+  })
+
+  it('names but never shows a bad value that may hold a credential', () => {
+    for (const env of [
+      { CHAT_METRICS_TOKEN: 'short-secret' },
+      { REDIS_URL: 'http://:hunter2hunter2@x' },
+    ] as NodeJS.ProcessEnv[]) {
+      let message = ''
+      try {
+        load(env)
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toMatch(/CHAT_METRICS_TOKEN|REDIS_URL/)
+      expect(message).not.toMatch(/short-secret|hunter2/)
+    }
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createInProcessBus } from '../src/bus.js'
-import { PrivateBroker } from '../src/private-broker.js'
+import { decodeBusEvent } from '../src/bus-events.js'
+import { PrivateBroker } from '../src/cluster/private-broker.js'
 import { TokenBucket } from '../src/rate-limit.js'
 import { RecentIds } from '../src/recent-ids.js'
 import { Registry } from '../src/registry.js'
@@ -90,20 +90,37 @@ describe('PrivateBroker', () => {
   })
 })
 
-describe('in-process bus', () => {
-  it('delivers in publish order and survives a failing handler', async () => {
-    const errors: unknown[] = []
-    const bus = createInProcessBus((error) => errors.push(error))
-    const seen: string[] = []
-    bus.subscribe(() => {
-      throw new Error('boom')
-    })
-    const off = bus.subscribe((event) => seen.push(event.kind))
-    await bus.publish({ kind: 'deliver', userId: 1, frame: { type: 'private_declined', user: 'x' } })
-    await bus.publish({ kind: 'kick', userId: 1, reason: 'revoked' })
-    off()
-    await bus.publish({ kind: 'kick', userId: 1, reason: 'revoked' })
-    expect(seen).toEqual(['deliver', 'kick'])
-    expect(errors).toHaveLength(3)
+describe('decodeBusEvent', () => {
+  const hash = 'f'.repeat(64)
+  it('accepts every event kind after a JSON round trip', () => {
+    const events = [
+      { kind: 'deliver', userId: 1, frame: { type: 'private_declined', user: 'x' } },
+      {
+        kind: 'deliver',
+        userId: 1,
+        connId: 'c1',
+        frame: { type: 'message', messageId: 4, from: 'hans', text: 'hi', at: 5, offline: false },
+      },
+      { kind: 'presence', userId: 2, username: 'luke', state: 'online', at: 1, hiddenFrom: [3] },
+      { kind: 'broadcast', fromUserId: 1, from: 'hans', text: 'all', at: 1, excludeUserIds: [1, 4] },
+      { kind: 'kick', userId: 1, reason: 'replaced', sessionHash: hash, tokenOnly: true, exceptConnId: 'c2' },
+      { kind: 'kick', userId: 1, reason: 'revoked' },
+    ]
+    for (const event of events) expect(decodeBusEvent(JSON.parse(JSON.stringify(event)))).toEqual(event)
+  })
+
+  it('refuses unknown kinds, bad frames and extra fields', () => {
+    for (const bad of [
+      null,
+      { kind: 'shout', userId: 1 },
+      { kind: 'deliver', userId: 1, frame: { type: 'message', text: 'no id' } },
+      { kind: 'deliver', userId: 0, frame: { type: 'private_declined', user: 'x' } },
+      { kind: 'kick', userId: 1, reason: 'bored' },
+      { kind: 'kick', userId: 1, reason: 'revoked', sessionHash: 'short' },
+      { kind: 'presence', userId: 2, username: 'luke', state: 'away', at: 1, hiddenFrom: [] },
+      { kind: 'broadcast', fromUserId: 1, from: 'hans', text: 'x', at: 1, excludeUserIds: [], extra: 1 },
+    ]) {
+      expect(decodeBusEvent(bad)).toBeNull()
+    }
   })
 })

@@ -43,7 +43,15 @@ export const login: Command<'login'> = async (ctx, session, frame) => {
       if (!isParleyError(error) || error.code !== ErrorCode.UsernameTaken) throw error
     }
   }
-  result ??= await ctx.auth.login(frame.username, frame.password, clientInfo(session))
+  try {
+    result ??= await ctx.auth.login(frame.username, frame.password, clientInfo(session))
+  } catch (error) {
+    if (isParleyError(error)) {
+      ctx.metrics.loginFailures.inc({ code: error.code })
+      if (error.code === ErrorCode.NowLocked) ctx.metrics.lockouts.inc()
+    }
+    throw error
+  }
   const { user, session: issued } = result
   await signIn(ctx, session, user, { token: issued.token, kind: 'token', fresh: true }, frame.id)
 }
@@ -78,9 +86,11 @@ interface Credentials {
 }
 
 /**
- * Registers the connection, replies `welcome`, announces the user and pushes the offline queue.
- * Everything between the already-online check and the welcome runs without awaiting, so two
- * concurrent logins cannot both pass the check, and no event reaches the client before its welcome.
+ * Claims the connection in the online directory (refused when the user is online under another
+ * session on any live gateway), registers it here, replies `welcome`, announces the user when this
+ * is their first connection anywhere, and pushes the offline queue. Nothing is awaited between
+ * adding the connection to this instance's registry and sending the welcome, so no event reaches
+ * the client before it.
  */
 async function signIn(
   ctx: GatewayContext,
@@ -96,14 +106,31 @@ async function signIn(
   ])
   const blocked = (await ctx.storage.users.getUsersByIds(blockedIds)).map((row) => row.username).sort()
 
-  const refuse = session.ended || ctx.registry.onlineUnderOtherSession(user.id, sessionHash)
-  if (refuse) {
+  const claim = session.ended
+    ? { accepted: false, first: false }
+    : await ctx.cluster.directory.claim({
+        userId: user.id,
+        username: user.username,
+        connId: session.connId,
+        sessionHash,
+        kind: credentials.kind,
+      })
+  if (!claim.accepted) {
     if (credentials.fresh) await ctx.auth.logout(credentials.token)
     if (session.ended) return
+    ctx.metrics.loginFailures.inc({ code: ErrorCode.AlreadyOnline })
     session.log.info({ userId: user.id }, 'login refused: already online under another session')
     throw new ParleyError(ErrorCode.AlreadyOnline, 'This account is already logged in elsewhere', {
       user: user.username,
     })
+  }
+  const me = { id: user.id, username: user.username }
+  if (claim.first) ctx.presence.announce(me, 'online')
+  const online = await ctx.cluster.directory.onlineUsers()
+  if (session.ended) {
+    // The connection went while it was being registered: take it back out.
+    ctx.presence.release(me, session.connId)
+    return
   }
 
   session.signIn({
@@ -113,15 +140,16 @@ async function signIn(
     sessionHash,
     kind: credentials.kind,
   })
-  const first = ctx.registry.add(user.id, user.username, {
+  const firstHere = ctx.registry.add(user.id, user.username, {
     connection: session,
     connId: session.connId,
     sessionHash,
     kind: credentials.kind,
   })
-  if (credentials.kind === 'token' && !first) {
+  if (firstHere) ctx.presence.openHistory(user.id)
+  if (credentials.kind === 'token' && !claim.first) {
     // A CLI reconnecting: its old socket of the same session (maybe on another instance) goes now.
-    void ctx.bus.publish({
+    void ctx.publish({
       kind: 'kick',
       userId: user.id,
       reason: 'replaced',
@@ -137,11 +165,10 @@ async function signIn(
     username: user.username,
     ...(credentials.kind === 'token' ? { token: credentials.token } : {}),
     timeoutSeconds: ctx.config.timeoutSeconds,
-    online: visibleOnline(ctx, user.id, blockerIds),
+    online: visibleOnline(online, user.id, blockerIds),
     blocked,
   })
-  session.log.info({ kind: credentials.kind, first }, 'signed in')
-  if (first) ctx.presence.online(user.id, user.username)
+  session.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')
   try {
     await pushPending(ctx, session)
   } catch (error) {

@@ -41,13 +41,16 @@ export const message: Command<'message'> = async (ctx, session, frame) => {
     body: frame.text,
     createdAt: ctx.now(),
   })
-  const online = ctx.registry.isOnline(recipient.id)
+  const online = await ctx.cluster.directory.isOnline(recipient.id)
   session.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
   if (duplicate) {
     session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
     return
   }
-  await ctx.bus.publish({ kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) })
+  ctx.metrics.messagesStored.inc()
+  // Published even when the directory says offline: a connection signing in right now still gets it.
+  const event = { kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) } as const
+  if (!(await ctx.publish(event))) ctx.redelivery.add(event)
 }
 
 export const received: Command<'received'> = async (ctx, session, frame) => {

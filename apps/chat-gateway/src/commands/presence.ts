@@ -8,19 +8,23 @@ import { me, visibleOnline } from './users.js'
 
 export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
   const user = me(session)
-  const blockers = await ctx.storage.blocks.blockersOf(user.userId)
-  session.send({ type: 'users', replyTo: frame.id, users: visibleOnline(ctx, user.userId, blockers) })
+  const [blockers, online] = await Promise.all([
+    ctx.storage.blocks.blockersOf(user.userId),
+    ctx.cluster.directory.onlineUsers(),
+  ])
+  session.send({ type: 'users', replyTo: frame.id, users: visibleOnline(online, user.userId, blockers) })
 }
 
 export const whoelsesince: Command<'whoelsesince'> = async (ctx, session, frame) => {
   const user = me(session)
   const since = ctx.now() - frame.seconds * 1000
-  const [history, blockers] = await Promise.all([
+  const [history, blockers, online] = await Promise.all([
     ctx.storage.presence.usersOnlineSince(since),
     ctx.storage.blocks.blockersOf(user.userId),
+    ctx.cluster.directory.onlineUsers(),
   ])
-  // The registry too: a presence row is written just after the user came online.
-  const ids = new Set([...history, ...ctx.registry.onlineUsers().map((online) => online.id)])
+  // The directory too: a presence row is written just after the user came online.
+  const ids = new Set([...history, ...online.map((entry) => entry.id)])
   ids.delete(user.userId)
   for (const blocker of blockers) ids.delete(blocker)
   const rows = await ctx.storage.users.getUsersByIds([...ids])

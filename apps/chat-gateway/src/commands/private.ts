@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { ErrorCode, ParleyError } from '@parley/protocol'
+import type { BusEvent } from '../bus-events.js'
 import type { GatewayContext } from '../context.js'
 import type { Command } from './index.js'
 import { findUser, me } from './users.js'
@@ -17,8 +18,18 @@ function notEnabled(name: string): ParleyError {
 
 async function mayTalkPrivately(ctx: GatewayContext, a: number, b: number): Promise<boolean> {
   return (
-    a !== b && ctx.registry.isOnline(a) && ctx.registry.isOnline(b) && !(await ctx.storage.blocks.eitherBlocked(a, b))
+    a !== b &&
+    (await ctx.cluster.directory.isOnline(a)) &&
+    (await ctx.cluster.directory.isOnline(b)) &&
+    !(await ctx.storage.blocks.eitherBlocked(a, b))
   )
+}
+
+/** Publishes a brokering event; when the bus refuses it the command fails (nothing was arranged). */
+async function passOn(ctx: GatewayContext, event: BusEvent): Promise<void> {
+  if (!(await ctx.publish(event))) {
+    throw new ParleyError(ErrorCode.Internal, 'The private chat could not be arranged just now: try again')
+  }
 }
 
 /** The address the gateway saw, as a host candidate for the initiator (IPv4-mapped IPv6 unwrapped). */
@@ -31,7 +42,7 @@ export const startPrivate: Command<'startprivate'> = async (ctx, session, frame)
   const user = me(session)
   const target = await findUser(ctx, frame.user)
   if (!(await mayTalkPrivately(ctx, user.userId, target.id))) throw notEnabled(target.username)
-  const request = ctx.privateBroker.open(
+  const request = await ctx.cluster.privateRequests.open(
     {
       requestId: randomBytes(12).toString('base64url'),
       fromUserId: user.userId,
@@ -42,7 +53,7 @@ export const startPrivate: Command<'startprivate'> = async (ctx, session, frame)
     },
     ctx.now(),
   )
-  await ctx.bus.publish({
+  await passOn(ctx, {
     kind: 'deliver',
     userId: target.id,
     frame: { type: 'private_request', requestId: request.requestId, from: user.username },
@@ -55,12 +66,12 @@ export const privateAnswer: Command<'private_answer'> = async (ctx, session, fra
   if (frame.accept && !frame.endpoint) {
     throw new ParleyError(ErrorCode.BadMessage, 'Accepting a private chat needs the endpoint you listen on')
   }
-  const request = ctx.privateBroker.take(frame.requestId, user.userId, ctx.now())
+  const request = await ctx.cluster.privateRequests.take(frame.requestId, user.userId, ctx.now())
   if (!request) {
     throw new ParleyError(ErrorCode.InvalidCommand, 'No such private chat request (expired or already answered)')
   }
   if (!frame.accept) {
-    await ctx.bus.publish({
+    await passOn(ctx, {
       kind: 'deliver',
       userId: request.fromUserId,
       connId: request.fromConnId,
@@ -74,7 +85,7 @@ export const privateAnswer: Command<'private_answer'> = async (ctx, session, fra
   const observed = observedHost(session.upgrade.ip)
   const hosts = observed && !endpoint.hosts.includes(observed) ? [...endpoint.hosts, observed] : endpoint.hosts
   const ticket = randomBytes(24).toString('base64url')
-  await ctx.bus.publish({
+  await passOn(ctx, {
     kind: 'deliver',
     userId: request.fromUserId,
     connId: request.fromConnId,

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { UserRow } from '@parley/storage'
+import type { OnlineUser } from '../cluster/types.js'
 import type { GatewayContext } from '../context.js'
 import type { ChatSession, SignedInUser } from '../session.js'
 
@@ -30,11 +31,8 @@ export function me(session: ChatSession): SignedInUser {
   return session.user
 }
 
-/** Online users of this instance, minus `userId` itself and `hidden`, by name. */
-export function visibleOnline(ctx: GatewayContext, userId: number, hidden: Iterable<number>): string[] {
+/** Online users (of every instance), minus `userId` itself and `hidden`, by name. */
+export function visibleOnline(online: readonly OnlineUser[], userId: number, hidden: Iterable<number>): string[] {
   const hide = new Set(hidden)
-  return ctx.registry
-    .onlineUsers()
-    .filter((user) => user.id !== userId && !hide.has(user.id))
-    .map((user) => user.username)
+  return online.filter((user) => user.id !== userId && !hide.has(user.id)).map((user) => user.username)
 }

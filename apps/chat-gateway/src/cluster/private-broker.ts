@@ -1,19 +1,11 @@
 /**
  * Pending private-chat requests: `startprivate` opens one, the target's `private_answer` takes it
- * (once). Requests expire so an unanswered one does not linger. In memory: a request lives for
- * seconds and is lost harmlessly on a restart (the requester asks again).
+ * (once). Requests expire so an unanswered one does not linger. In memory (one process, or the
+ * fallback while Redis is unreachable): a request lives for seconds and is lost harmlessly on a
+ * restart (the requester asks again).
  * @module
  */
-export interface PrivateRequest {
-  requestId: string
-  fromUserId: number
-  from: string
-  /** The requesting connection, which gets the `private_ready`. */
-  fromConnId: string
-  toUserId: number
-  to: string
-  expiresAt: number
-}
+import type { PrivateRequest } from './types.js'
 
 export class PrivateBroker {
   readonly #ttlMs: number

@@ -1,0 +1,21 @@
+/**
+ * After the bus was cut off (Redis restarted, a network blip), this instance may have missed
+ * deliveries and presence changes published meanwhile. Storage is the source of truth: each local
+ * signed-in connection gets its offline queue pushed again (connections skip what they already
+ * hold, clients dedupe by messageId), and the online directory is reconciled with the
+ * connections this instance really has.
+ * @module
+ */
+import { pushPending } from './commands/messaging.js'
+import type { GatewayContext } from './context.js'
+
+export function catchUp(ctx: GatewayContext): void {
+  const sessions = [...ctx.sessions].filter((session) => session.user && !session.ended)
+  ctx.log.info({ connections: sessions.length }, 'bus reconnected: catching up from storage')
+  void ctx.cluster.directory.resync()
+  for (const session of sessions) {
+    pushPending(ctx, session).catch((error: unknown) =>
+      session.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),
+    )
+  }
+}
