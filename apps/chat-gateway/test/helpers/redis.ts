@@ -3,7 +3,7 @@
  * test so runs sharing the server never see each other, and removal of that prefix's keys after.
  * A missing server fails the test naming Redis and its address.
  */
-import { createClient } from 'redis'
+import { createClient, type RedisClientType } from 'redis'
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -12,7 +12,7 @@ export function uniquePrefix(): string {
   return `parley-test:gw-${process.pid}-${Date.now().toString(36)}-${++counter}:`
 }
 
-export type AdminClient = ReturnType<typeof createClient>
+export type AdminClient = RedisClientType
 
 export async function connectAdmin(): Promise<AdminClient> {
   const client = createClient({ url: redisUrl, socket: { reconnectStrategy: false, connectTimeout: 5000 } })
