@@ -23,7 +23,7 @@ import { csrfPlugin } from './plugins/csrf.js'
 import { describeError, errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { gracefulClosePlugin } from './plugins/graceful-close.js'
 import { metricsPlugin } from './plugins/metrics.js'
-import { requestLogPlugin } from './plugins/request-log.js'
+import { OneLineLogController, requestLogPlugin } from './plugins/request-log.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { loadSession, sessionDecorators } from './plugins/session.js'
@@ -66,7 +66,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     requestIdHeader: false,
     return503OnClosing: true,
     // plugins/request-log.ts writes one line per request instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLineLogController(),
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
 

@@ -126,8 +126,11 @@ export function csrfOf(html: string): string {
 export class Client {
   readonly cookies = new Map<string, string>()
   readonly app: BoardInstance
-  constructor(app: BoardInstance) {
+  /** Sent with every request (e.g. a user-agent), before the request's own headers. */
+  readonly defaultHeaders: Record<string, string>
+  constructor(app: BoardInstance, defaultHeaders: Record<string, string> = {}) {
     this.app = app
+    this.defaultHeaders = defaultHeaders
   }
 
   cookieHeader(): string {
@@ -135,7 +138,11 @@ export class Client {
   }
 
   async request(options: InjectOptions): Promise<LightMyRequestResponse> {
-    const headers: Record<string, string> = { host: HOST, ...(options.headers as Record<string, string>) }
+    const headers: Record<string, string> = {
+      host: HOST,
+      ...this.defaultHeaders,
+      ...(options.headers as Record<string, string>),
+    }
     if (this.cookies.size && headers.cookie === undefined) headers.cookie = this.cookieHeader()
     const response = await this.app.inject({ ...options, headers })
     for (const cookie of response.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
