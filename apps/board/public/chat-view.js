@@ -278,7 +278,7 @@ export class ChatView {
     else open.removeAttribute('aria-current')
     item.querySelector('.chat-contact-name').textContent = name
     item.querySelector('.chat-contact-state').textContent = presence.text
-    const badge = item.querySelector('.badge')
+    const badge = item.querySelector('.chat-badge')
     badge.hidden = unread === 0
     badge.textContent = unread === 0 ? '' : `${unread} unread`
     if (key === EVERYONE) return

@@ -70,6 +70,8 @@ function startChat(root) {
   }
 
   function open(key, { focus = true } = {}) {
+    // Someone from the online list has no conversation yet.
+    if (key !== EVERYONE) model.conversationWith(model.nameOf(key))
     current = key
     if (model.markRead(key)) post({ type: 'read', key })
     view.setView('conversation')

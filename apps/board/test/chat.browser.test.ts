@@ -174,7 +174,7 @@ describe('chat in the browser, with the terminal client on the other side', () =
     await panel.locator('[data-role="status"]', { hasText: 'Online as alice' }).waitFor()
     await luke.waitForLine('alice logged in', 2)
     const row = panel.locator('li.chat-contact', { has: alice.locator('.chat-contact-name', { hasText: 'luke' }) })
-    await row.locator('.badge', { hasText: '1 unread' }).waitFor()
+    await row.locator('.chat-badge', { hasText: '1 unread' }).waitFor()
     expect(await panel.locator('[data-role="total-unread"]').textContent()).toBe('1 unread')
     await expect
       .poll(() => panel.locator('[data-role="announcer"]').textContent())
@@ -186,7 +186,7 @@ describe('chat in the browser, with the terminal client on the other side', () =
     await conversation.filter({ hasText: 'Are you back yet?' }).waitFor()
     // The earlier messages come from the history; the pushed one is not shown a second time.
     await expect.poll(() => conversation.count()).toBe(3)
-    expect(await row.locator('.badge').isHidden()).toBe(true)
+    expect(await row.locator('.chat-badge').isHidden()).toBe(true)
     expect(await panel.locator('[data-role="total-unread"]').isHidden()).toBe(true)
     await alice.screenshot({ path: join(SCREENSHOTS, 'board-with-chat.png') })
   })
@@ -205,7 +205,6 @@ describe('chat in the browser, with the terminal client on the other side', () =
     await blocked.locator('.chat-contact-state', { hasText: 'blocked' }).waitFor()
     await expect.poll(() => alice.locator('[data-role="announcer"]').textContent()).toBe('luke is blocked')
 
-    const before = await messages(alice).count()
     luke.enter('message alice Can you hear me?')
     await luke.waitForLine('Your message could not be delivered as the recipient has blocked you')
     const history = await site.board.storage.messages.conversation(await userId('alice'), await userId('luke'), {
@@ -217,13 +216,12 @@ describe('chat in the browser, with the terminal client on the other side', () =
     await blocked.getByRole('button', { name: 'Unblock luke' }).click()
     await contact(alice, 'luke').locator('.chat-contact-state', { hasText: 'online' }).waitFor()
     luke.enter('message alice And now?')
-    await contact(alice, 'luke').locator('.badge', { hasText: '1 unread' }).waitFor()
+    await contact(alice, 'luke').locator('.chat-badge', { hasText: '1 unread' }).waitFor()
     await contact(alice, 'luke').locator('[data-action="open"]').click()
     await messages(alice).filter({ hasText: 'And now?' }).waitFor()
     expect(await messages(alice).filter({ hasText: 'Can you hear me?' }).count()).toBe(0)
     expect(await messages(alice).filter({ hasText: 'luke is blocked' }).count()).toBe(1)
     expect(await messages(alice).filter({ hasText: 'luke is unblocked' }).count()).toBe(1)
-    expect(before).toBeGreaterThan(0)
   })
 
   it('shows private chat as unavailable, and declines a private request from the CLI with the reason', async () => {
@@ -275,13 +273,14 @@ describe('chat in the browser, with the terminal client on the other side', () =
     expect(await messages(second).filter({ hasText: 'To both of your tabs' }).count()).toBe(1)
 
     // Closing one tab does not log the user out.
+    const loggedOut = luke.count('alice logged out')
     const connections = site.gateway.connectionCount()
     await second.close()
     await expect.poll(() => site.gateway.connectionCount()).toBe(connections - 1)
     const listed = luke.count('alice')
     luke.enter('whoelse')
     await luke.waitForLine('alice', listed + 1)
-    expect(luke.count('alice logged out')).toBe(1)
+    expect(luke.count('alice logged out')).toBe(loggedOut)
   })
 
   it('keeps a message typed while the server is down, resends it after the restart, and it arrives once', async () => {
