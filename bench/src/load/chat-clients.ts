@@ -34,7 +34,8 @@ export interface Target {
   ca: string
 }
 
-const CONNECT_TIMEOUT_MS = 60_000
+// Generous: at thousands of connections Parley's sign-in announcements keep the gateway busy for minutes.
+const CONNECT_TIMEOUT_MS = 600_000
 
 function timeout<T>(promise: Promise<T>, what: string, ms = CONNECT_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined
