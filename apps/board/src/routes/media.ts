@@ -97,18 +97,18 @@ export const mediaRoutes: BoardPlugin<MediaRoutesOptions> = async (app, { librar
   }
 
   app.post('/media', { config: { csrf: 'manual' } }, async (request, reply) => {
-    const user = requireUser(request)
+    requireUser(request)
     if (!request.isMultipart()) {
       throw new ParleyError(ErrorCode.BadMessage, 'Send the file as multipart/form-data.')
     }
     try {
       const stored = await receiveUpload(request)
       if (!stored) return renderList(reply, { error: 'Choose a file to upload.', status: 400 })
-      request.log.info({ userId: user.id, name: stored.name, size: stored.size }, 'media uploaded')
+      request.log.info({ name: stored.name, size: stored.size }, 'media uploaded')
       return reply.redirect(`/media?uploaded=${encodeURIComponent(stored.name)}`, 303)
     } catch (error) {
       if (isParleyError(error) && (error.code === ErrorCode.MediaTooLarge || error.code === ErrorCode.MediaBadType)) {
-        request.log.info({ userId: user.id, code: error.code }, 'upload refused')
+        request.log.info({ code: error.code }, 'upload refused')
         return renderList(reply, { error: error.message, status: httpStatusOf(error.code) })
       }
       throw error
