@@ -304,6 +304,42 @@ describe('chat in the browser, with the terminal client on the other side', () =
     expect(await pending.count()).toBe(1)
   })
 
+  it('opens a conversation by name and pages back through its history', async () => {
+    await site.createUser('yoda')
+    const [aliceId, yodaId] = [await userId('alice'), await userId('yoda')]
+    for (let n = 1; n <= 60; n++) {
+      await site.board.storage.messages.storeMessage({
+        senderId: aliceId,
+        recipientId: yodaId,
+        clientId: `history-${n}`,
+        body: `old message ${n}`,
+        createdAt: Date.now() - 60_000 + n,
+      })
+    }
+    const start = alice.locator('#chat-full-start')
+    await start.fill('nobody')
+    await start.press('Enter')
+    await alice.locator('.chat-start .field-error', { hasText: 'There is no user named nobody.' }).waitFor()
+    expect(await start.getAttribute('aria-invalid')).toBe('true')
+
+    // Any case finds the user; the conversation shows the name as registered.
+    await start.fill('YODA')
+    await start.press('Enter')
+    await alice.locator('[data-role="conversation-title"]', { hasText: /^yoda$/ }).waitFor()
+    const newest = messages(alice).filter({ has: alice.getByText('old message 60', { exact: true }) })
+    await newest.waitFor()
+    expect(await newest.locator('.chat-message-from').textContent()).toBe('You')
+    expect(await messages(alice).count()).toBe(50)
+    expect(await messages(alice).first().locator('.chat-message-text').textContent()).toBe('old message 11')
+    await alice.getByRole('button', { name: 'Load older messages' }).click()
+    await messages(alice)
+      .filter({ has: alice.getByText('old message 1', { exact: true }) })
+      .waitFor()
+    expect(await messages(alice).count()).toBe(60)
+    expect(await alice.getByRole('button', { name: 'Load older messages' }).isHidden()).toBe(true)
+    expect(await start.inputValue()).toBe('')
+  })
+
   it('is usable at 375 px: list and conversation take turns, nothing wider than the screen', async () => {
     const context = await browser.newContext({
       viewport: { width: 375, height: 740 },
