@@ -19,6 +19,12 @@ export const BoardConfig = Type.Object({
   /** SQLite file, used unless `databaseUrl` selects PostgreSQL. */
   databasePath: Type.String({ minLength: 1 }),
   databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+  /** PostgreSQL only: the schema holding Parley's tables (created when missing); default the server's search_path. */
+  databaseSchema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  /** Redis for the bus between boards and gateways; unset = one board process, in-process bus. */
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Channel prefix in Redis (default `parley:`): one per deployment sharing a Redis; the gateways' must match. */
+  busPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:._-]{0,100}$' })),
   certsDir: Type.String({ minLength: 1 }),
   mediaDir: Type.String({ minLength: 1 }),
   maxUploadBytes: Type.Integer({ minimum: 1 }),
@@ -55,6 +61,9 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   port: 'BOARD_PORT',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'DATABASE_SCHEMA',
+  redisUrl: 'REDIS_URL',
+  busPrefix: 'BUS_PREFIX',
   certsDir: 'CERTS_DIR',
   mediaDir: 'MEDIA_DIR',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
@@ -111,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     port: integer(env.BOARD_PORT, 8181),
     databasePath: path(env.DATABASE_PATH, join(root, 'data', 'parley.db'), cwd),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.BUS_PREFIX !== undefined ? { busPrefix: env.BUS_PREFIX } : {}),
     certsDir: path(env.CERTS_DIR, join(root, 'certs'), cwd),
     mediaDir: path(env.MEDIA_DIR, join(root, 'media'), cwd),
     maxUploadBytes: integer(env.MAX_UPLOAD_BYTES, 100 * 1024 * 1024),
@@ -140,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
       if (!field || problems.has(field)) continue
       const message = field === 'logLevel' ? `must be one of ${LOG_LEVELS.join(', ')}` : error.message
       // A secret is never echoed back, not even a wrong one.
-      const got = field === 'metricsToken' ? 'a hidden value' : JSON.stringify(raw[field])
+      const got = field === 'metricsToken' || field === 'redisUrl' ? 'a hidden value' : JSON.stringify(raw[field])
       problems.set(field, `${VARIABLES[field]} ${message} (got ${got})`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)

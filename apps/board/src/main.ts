@@ -3,12 +3,14 @@
  * missing, opens storage, listens, and shuts down gracefully on SIGTERM/SIGINT.
  * @module
  */
-import { createAuth } from '@parley/auth'
+import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
+import { DEFAULT_PREFIX, openBus } from '@parley/bus'
 import { ensureCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { ConfigError, loadConfig } from './config.js'
-import { createLocalPostEvents } from './events/post-events.js'
+import { openBusPostEvents } from './events/post-events.js'
+import { openRevocations } from './events/revocations.js'
 import { createLogger } from './logging.js'
 import { createMediaLibrary } from './media/index.js'
 import { createBoardMetrics } from './metrics/board-metrics.js'
@@ -33,7 +35,19 @@ async function main(): Promise<void> {
   if (certs.created.leaf)
     logger.info({ certPath: certs.certPath, reason: certs.created.leaf }, 'created the localhost certificate')
 
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.databasePath })
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.databasePath,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+  })
+  // Redis when configured (several boards and gateways), else in-process (one board process).
+  const busLogger = logger.child({ module: 'bus' })
+  const bus = await openBus({
+    redisUrl: config.redisUrl,
+    prefix: config.busPrefix ?? DEFAULT_PREFIX,
+    logger: busLogger,
+    redis: { clientName: 'parley-board' },
+  })
   const auth = createAuth({
     storage,
     log: logger.child({ module: 'auth' }),
@@ -43,8 +57,11 @@ async function main(): Promise<void> {
       sessionIdleMs: config.sessionIdleMinutes * 60_000,
       sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
     },
+    // Every board and gateway hears it and ends that session's live streams and chat sockets at once.
+    onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),
   })
-  const events = createLocalPostEvents()
+  const events = await openBusPostEvents(bus, busLogger)
+  const revocations = await openRevocations(bus, busLogger)
   const metrics = config.metricsPort === undefined ? undefined : createBoardMetrics(createMetricsRegistry())
   const app = await createServer(config, {
     logger,
@@ -53,6 +70,7 @@ async function main(): Promise<void> {
     tls: { key: certs.key, cert: certs.cert },
     media: createMediaLibrary(config.mediaDir),
     events,
+    revocations,
     now: Date.now,
     metrics,
   })
@@ -72,6 +90,8 @@ async function main(): Promise<void> {
       await metricsServer?.close()
       await app.close()
       await events.close()
+      await revocations.close()
+      await bus.close()
       await storage.close()
       logger.info('stopped')
       process.exit(0)
@@ -87,7 +107,7 @@ async function main(): Promise<void> {
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   logger.info(
-    { url: `https://${config.host}:${port}/`, caPath: certs.caPath },
+    { url: `https://${config.host}:${port}/`, caPath: certs.caPath, bus: config.redisUrl ? 'redis' : 'in-process' },
     `Parley board on https://${config.host}:${port}/`,
   )
   if (metrics && config.metricsPort !== undefined) {

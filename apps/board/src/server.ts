@@ -15,6 +15,7 @@ import type { Storage } from '@parley/storage'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { BoardConfig } from './config.js'
 import type { PostEvents } from './events/post-events.js'
+import type { Revocations } from './events/revocations.js'
 import type { BoardInstance } from './http/types.js'
 import type { MediaLibrary } from './media/index.js'
 import type { BoardMetrics } from './metrics/board-metrics.js'
@@ -45,6 +46,8 @@ export interface BoardDeps {
   tls: { key: string | Buffer; cert: string | Buffer }
   media: MediaLibrary
   events: PostEvents
+  /** Session revocations from the bus (main.ts); ends revoked sessions' live streams at once. */
+  revocations?: Revocations
   /** The clock (epoch ms), for post times. */
   now: () => number
   /** Prometheus metrics (served apart by main.ts); absent: nothing is counted. */
@@ -117,6 +120,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       events,
       now,
       heartbeatMs: config.sseHeartbeatSeconds * 1000,
+      ...(deps.revocations ? { revocations: deps.revocations } : {}),
     })
     await pages.register(mediaRoutes, { library: media, maxUploadBytes: config.maxUploadBytes })
   })

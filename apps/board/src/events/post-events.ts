@@ -1,11 +1,13 @@
 /**
  * Live board updates: route handlers publish what changed, SSE streams subscribe. The interface is
- * transport-neutral so a multi-process deployment can swap the in-process emitter for a Redis one;
- * events are plain JSON described by a TypeBox schema, so a bus that carries them as text can
- * validate what it receives with `decodePostEvent`.
+ * transport-neutral: one board process can use the in-process emitter, several use the bus
+ * (`openBusPostEvents`, Redis when REDIS_URL is set), so a post made on one board reaches the
+ * viewers of every board. Events are plain JSON described by a TypeBox schema, and what arrives
+ * from the bus is checked against it (`decodePostEventMessage`).
  * @module
  */
 import { EventEmitter } from 'node:events'
+import { type Bus, type BusLogger, openTopic } from '@parley/bus'
 import { type Static, Type } from 'typebox'
 import { Compile } from 'typebox/compile'
 
@@ -38,6 +40,23 @@ export interface PostEvents {
 }
 
 const postEvent = Compile(PostEvent)
+
+/** The bus channel (before the deployment's prefix) carrying post events between boards. */
+export const POST_EVENTS_CHANNEL = 'board:posts'
+
+/** The event when `message` (parsed JSON, e.g. from the bus) is a valid one, else null. */
+export function decodePostEventMessage(message: unknown): PostEvent | null {
+  return postEvent.Check(message) ? message : null
+}
+
+/**
+ * Post events over a bus: one subscription per board process, fanned out to its SSE streams.
+ * `publish` rejects while the bus is down (Redis unreachable): the post is saved already, so
+ * callers log that and carry on; viewers of other boards see the post at their next page load.
+ */
+export async function openBusPostEvents(bus: Bus, logger?: BusLogger): Promise<PostEvents> {
+  return openTopic(bus, POST_EVENTS_CHANNEL, { decode: decodePostEventMessage, ...(logger ? { logger } : {}) })
+}
 
 /** Parses one event received as JSON text; null when it is not a valid event. */
 export function decodePostEvent(text: string): PostEvent | null {

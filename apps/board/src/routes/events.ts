@@ -9,6 +9,7 @@ import type { Auth } from '@parley/auth'
 import { ErrorCode } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
 import type { PostEvent, PostEvents } from '../events/post-events.js'
+import { endsSession, type Revocations } from '../events/revocations.js'
 import type { BoardPlugin } from '../http/types.js'
 
 export interface EventsRoutesOptions {
@@ -17,6 +18,8 @@ export interface EventsRoutesOptions {
   events: PostEvents
   now: () => number
   heartbeatMs: number
+  /** Revocations from the bus: a revoked session's stream ends at once (else at the next heartbeat). */
+  revocations?: Revocations
 }
 
 const MAX_BUFFERED_BYTES = 1024 * 1024
@@ -27,7 +30,7 @@ export function formatSse(event: PostEvent): string {
 }
 
 export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, options) => {
-  const { auth, storage, events, now, heartbeatMs } = options
+  const { auth, storage, events, now, heartbeatMs, revocations } = options
 
   async function sessionStillValid(token: string): Promise<boolean> {
     const session = await storage.sessions.getSession(auth.hashToken(token))
@@ -40,6 +43,7 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
     if (!request.user || !request.sessionToken) {
       return reply.code(401).send({ error: { code: ErrorCode.Unauthorized, message: 'Please sign in first' } })
     }
+    const user = request.user
     const token = request.sessionToken
     // The request's logger already names the user (plugins/session.ts).
     const log = request.log
@@ -67,11 +71,18 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
       }
       raw.write(formatSse(event))
     })
+    const tokenHash = auth.hashToken(token)
+    const stopRevocations = revocations?.subscribe((event) => {
+      if (ended || !endsSession(event, user.id, tokenHash)) return
+      log.info({ reason: event.reason }, 'event stream ended: session revoked')
+      end()
+    })
     const end = () => {
       if (ended) return
       ended = true
       clearInterval(heartbeat)
       unsubscribe()
+      stopRevocations?.()
       app.longLived.delete(end)
       raw.end()
     }

@@ -7,7 +7,7 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { PostRow, Storage } from '@parley/storage'
 import { Type } from 'typebox'
-import type { PostEvents } from '../events/post-events.js'
+import type { PostEvent, PostEvents } from '../events/post-events.js'
 import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
@@ -83,6 +83,18 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
     })
   }
 
+  /**
+   * Tells live pages about a change already saved. A bus that refuses it (Redis unreachable) must not
+   * turn the saved change into an error page: it is logged, and viewers see it at their next page load.
+   */
+  async function announce(request: AnyRequest, event: PostEvent): Promise<void> {
+    try {
+      await events.publish(event)
+    } catch (error) {
+      request.log.warn({ err: error, event: event.type }, 'live update not published: the change is saved')
+    }
+  }
+
   /** The post if it exists and belongs to the user: 404 when missing, 403 when someone else's. */
   async function ownPost(request: AnyRequest, id: number): Promise<PostRow> {
     const user = requireUser(request)
@@ -109,7 +121,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
       const post = await storage.posts.createPost(user.id, request.body.body, now())
       request.log.info({ postId: post.id }, 'post created')
       metrics?.postsCreated.inc()
-      await events.publish({ type: 'created', post: snapshotOf(post) })
+      await announce(request, { type: 'created', post: snapshotOf(post) })
       return reply.redirect('/', 303)
     },
   )
@@ -144,7 +156,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
       const updated = await storage.posts.updatePost(post.id, user.id, request.body.body, now())
       if (!updated) throw notFound() // deleted in between
       request.log.info({ postId: post.id }, 'post edited')
-      await events.publish({ type: 'updated', post: snapshotOf(updated) })
+      await announce(request, { type: 'updated', post: snapshotOf(updated) })
       return reply.redirect(`/#post-${post.id}`, 303)
     },
   )
@@ -154,7 +166,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
     const post = await ownPost(request, request.params.id)
     if (!(await storage.posts.deletePost(post.id, user.id))) throw notFound()
     request.log.info({ postId: post.id }, 'post deleted')
-    await events.publish({ type: 'deleted', id: post.id })
+    await announce(request, { type: 'deleted', id: post.id })
     return reply.redirect('/', 303)
   })
 }
