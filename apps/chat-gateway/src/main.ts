@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
 import { ensureCerts, findRepoRoot } from '@parley/certs'
-import { createMetricsRegistry, type MetricsServer, serveMetrics } from '@parley/metrics'
+import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { pino } from 'pino'
 import { openCluster } from './cluster/open-cluster.js'
@@ -100,9 +100,11 @@ try {
       host: config.metricsHost,
       port: config.metricsPort,
       token: config.metricsToken ?? null,
+      // Off loopback the scrape crosses a network: TLS with the gateway's own certificate, and a token.
+      tls: isLoopbackHost(config.metricsHost) ? null : { key: certs.key, cert: certs.cert },
       log: log.child({ component: 'metrics' }),
     })
-    log.info({ url: metricsServer.url }, 'metrics server listening')
+    log.info({ url: metricsServer.url, tokenRequired: config.metricsToken !== undefined }, 'metrics server listening')
   }
 } catch (error) {
   log.fatal({ err: error }, 'chat gateway failed to start')

@@ -38,10 +38,19 @@ export interface GatewayMetrics {
   observe(sources: MetricSources): void
 }
 
-/** The offline-queue depth is a COUNT over the messages table: sampled at most this often. */
+/** The offline-queue depth is a COUNT over the messages table: sampled at most this often by default. */
 const PENDING_SAMPLE_MS = 15_000
 
-export function createGatewayMetrics(registry: Registry = new Registry()): GatewayMetrics {
+export interface GatewayMetricsOptions {
+  /** Minimum time between two counts of the offline queue (scrapes in between reuse the last one). */
+  pendingSampleMs?: number
+}
+
+export function createGatewayMetrics(
+  registry: Registry = new Registry(),
+  options: GatewayMetricsOptions = {},
+): GatewayMetrics {
+  const pendingSampleMs = options.pendingSampleMs ?? PENDING_SAMPLE_MS
   let sources: MetricSources | null = null
   let pendingSample: { at: number; value: number } | null = null
 
@@ -74,12 +83,12 @@ export function createGatewayMetrics(registry: Registry = new Registry()): Gatew
   })
   new Gauge({
     name: 'parley_chat_offline_queue_depth',
-    help: `Chat messages waiting for their recipient's acknowledgement, all users (sampled at most every ${PENDING_SAMPLE_MS / 1000} s)`,
+    help: `Chat messages waiting for their recipient's acknowledgement, all users (sampled at most every ${pendingSampleMs / 1000} s)`,
     registers: [registry],
     async collect() {
       if (!sources) return
       const now = Date.now()
-      if (!pendingSample || now - pendingSample.at >= PENDING_SAMPLE_MS) {
+      if (!pendingSample || now - pendingSample.at >= pendingSampleMs) {
         try {
           pendingSample = { at: now, value: await sources.pendingMessages() }
         } catch {

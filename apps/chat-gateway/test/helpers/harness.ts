@@ -12,6 +12,7 @@ import { openStorage, type Storage } from '@parley/storage'
 import { pino } from 'pino'
 import type { GatewayConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
+import type { GatewayMetrics } from '../../src/metrics.js'
 import { TestClient } from './client.js'
 
 export const PASSWORD = 'correct horse battery'
@@ -45,6 +46,8 @@ export class TestClock {
 export interface HarnessOptions {
   config?: Partial<GatewayConfig>
   blockDurationMs?: number
+  /** Counters and gauges to record into (default: a private registry). */
+  metrics?: GatewayMetrics
 }
 
 export class Harness {
@@ -57,6 +60,7 @@ export class Harness {
   config: GatewayConfig
   gateway!: Gateway
   readonly #clients: TestClient[] = []
+  #metrics: GatewayMetrics | undefined
 
   private constructor(
     dir: string,
@@ -85,6 +89,7 @@ export class Harness {
       now: clock.now,
     })
     const harness = new Harness(dir, certs, storage, auth, clock, testConfig(options.config))
+    harness.#metrics = options.metrics
     await harness.#create()
     return harness
   }
@@ -127,6 +132,7 @@ export class Harness {
       auth: this.auth,
       tls: { key: this.certs.key, cert: this.certs.cert },
       now: this.clock.now,
+      ...(this.#metrics ? { metrics: this.#metrics } : {}),
     })
   }
 
