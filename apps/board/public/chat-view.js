@@ -36,6 +36,7 @@ export class ChatView {
       totalUnread: role('total-unread'),
       notice: role('notice'),
       noticeText: role('notice-text'),
+      noticeCountdown: role('notice-countdown'),
       reconnect: role('reconnect'),
       signin: role('signin'),
       startForm: role('start-form'),
@@ -144,10 +145,16 @@ export class ChatView {
     this.#el.status.dataset.state = state
   }
 
-  /** A notice over the chat: why it is not connected, and what to do. */
-  showNotice(text, { reconnect = false, signin = false } = {}) {
+  /**
+   * A notice over the chat: why it is not connected, and what to do. The text is an alert (read out
+   * once when it changes); the countdown next to it is for the eyes only, not read every second.
+   * @param {string} text
+   * @param {{ reconnect?: boolean | 'now', signin?: boolean, countdown?: string }} [options]
+   */
+  showNotice(text, { reconnect = false, signin = false, countdown = '' } = {}) {
     const el = this.#el
-    el.noticeText.textContent = text
+    if (el.noticeText.textContent !== text || el.notice.hidden) el.noticeText.textContent = text
+    el.noticeCountdown.textContent = countdown
     el.reconnect.hidden = !reconnect
     el.reconnect.textContent = reconnect === 'now' ? 'Reconnect now' : 'Reconnect'
     el.signin.hidden = !signin

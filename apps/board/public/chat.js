@@ -137,6 +137,7 @@ function startChat(root) {
   // --- connection state ------------------------------------------------------------------------
 
   let countdown = null
+  let joinedOnce = false
   connection.on('state', (change) => {
     clearInterval(countdown)
     switch (change.state) {
@@ -144,17 +145,23 @@ function startChat(root) {
         view.setStatus('Connecting…', 'connecting')
         break
       case 'joined':
+        joinedOnce = true
         view.setStatus(`Online as ${model.me}`, 'online')
         view.hideNotice()
         break
       case 'waiting': {
         const retryAt = Date.now() + change.retryInMs
+        const why =
+          change.reason === 'shutdown'
+            ? 'The chat server is restarting.'
+            : joinedOnce
+              ? 'The connection to the chat was lost.'
+              : 'The chat server cannot be reached.'
         const show = () => {
           const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))
-          const why = change.reason === 'shutdown' ? 'The chat server is restarting.' : 'The connection was lost.'
-          view.setStatus('Offline', 'offline')
-          view.showNotice(`${why} Reconnecting in ${seconds} s…`, { reconnect: 'now' })
+          view.showNotice(`${why} Reconnecting…`, { reconnect: 'now', countdown: `(in ${seconds} s)` })
         }
+        view.setStatus('Offline', 'offline')
         show()
         countdown = setInterval(show, 1000)
         break
