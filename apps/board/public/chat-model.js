@@ -157,17 +157,17 @@ export class ChatModel {
 
   // --- messages ------------------------------------------------------------------------------
 
+  /** Stored messages by server id; local ones (no id yet) right after the newest stored one known when made. */
+  #before(a, b) {
+    const a1 = a.messageId ?? a.after + 0.5
+    const b1 = b.messageId ?? b.after + 0.5
+    return a1 < b1 || (a1 === b1 && a.seq < b.seq)
+  }
+
   #place(conversation, message) {
     const list = conversation.messages
-    // Local messages (no id yet) sort right after the newest stored message known when typed.
-    const rank = (m) => [m.messageId ?? m.after + 0.5, m.seq]
-    const [a1, a2] = rank(message)
     let index = list.length
-    while (index > 0) {
-      const [b1, b2] = rank(list[index - 1])
-      if (b1 < a1 || (b1 === a1 && b2 < a2)) break
-      index -= 1
-    }
+    while (index > 0 && !this.#before(list[index - 1], message)) index -= 1
     list.splice(index, 0, message)
     if (message.messageId !== null) conversation.byMessageId.set(message.messageId, message)
     if (message.clientId !== null) conversation.byClientId.set(message.clientId, message)
@@ -304,6 +304,7 @@ export class ChatModel {
   addHistory(name, messages, { first, limit }) {
     const conversation = this.conversationWith(name)
     conversation.name = name
+    if (first) this.#anchorLocalLines(conversation, messages)
     let added = 0
     for (const m of messages) {
       if (conversation.byMessageId.has(m.messageId)) continue
@@ -324,6 +325,26 @@ export class ChatModel {
     if (first) conversation.history = 'done'
     conversation.hasOlder = messages.length >= limit
     return added
+  }
+
+  /**
+   * Lines made on this page before its history came (a block notice, a message typed at once) were
+   * placed knowing none of the older messages. Those older messages come now, in the first page:
+   * the ones not already seen live were all stored before, so the local lines go after them.
+   */
+  #anchorLocalLines(conversation, page) {
+    let floor = Number.POSITIVE_INFINITY
+    for (const id of conversation.byMessageId.keys()) floor = Math.min(floor, id)
+    let older = 0
+    for (const m of page) if (m.messageId < floor) older = Math.max(older, m.messageId)
+    let moved = false
+    for (const message of conversation.messages) {
+      if (message.messageId === null && message.after < older) {
+        message.after = older
+        moved = true
+      }
+    }
+    if (moved) conversation.messages.sort((a, b) => (this.#before(a, b) ? -1 : this.#before(b, a) ? 1 : 0))
   }
 
   /** The oldest stored message id of a conversation: the cursor of the next older page. */

@@ -112,6 +112,26 @@ describe('history pages', () => {
   })
 })
 
+describe('lines made before the history came', () => {
+  it('go after the older messages of the first page, and before the ones that arrived live', () => {
+    const model = new ChatModel('alice')
+    const key = userKey('luke')
+    model.addSystem(key, 'luke is blocked', AT + 10)
+    model.addIncoming({ messageId: 9, from: 'luke', text: 'live', at: AT + 20 }, false)
+    model.addOutgoing('luke', 'c9', 'typed before the history came', AT + 30)
+    const old = [7, 6].map((id) => ({
+      messageId: id,
+      from: 'luke',
+      to: 'alice',
+      text: `old ${id}`,
+      at: AT,
+      delivered: true,
+    }))
+    model.addHistory('luke', [{ ...old[0]!, messageId: 9, text: 'live' }, ...old], { first: true, limit: 50 })
+    expect(texts(model, key)).toEqual(['old 6', 'old 7', 'luke is blocked', 'live', 'typed before the history came'])
+  })
+})
+
 describe('people', () => {
   it('are grouped once each: blocked, else online, else with a conversation, else recently online', () => {
     const model = new ChatModel('alice')

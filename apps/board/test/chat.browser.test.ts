@@ -230,6 +230,7 @@ describe('chat in the browser, with the terminal client on the other side', () =
     const item = menu.getByRole('button', { name: /Private chat/ })
     expect(await item.getAttribute('aria-disabled')).toBe('true')
     expect(await menu.locator('.chat-menu-note').textContent()).toContain('a web page cannot open')
+    await alice.screenshot({ path: join(SCREENSHOTS, 'chat-menu.png') })
     await alice.keyboard.press('Escape')
     expect(await menu.getAttribute('open')).toBeNull()
 
