@@ -66,7 +66,16 @@ const KickEvent = Type.Object(
   { additionalProperties: false },
 )
 
-export const BusEvent = Type.Union([DeliverEvent, PresenceChange, BroadcastDelivery, KickEvent])
+/**
+ * A gateway instance died (its heartbeat expired and it was swept): messages it acknowledged may
+ * never have been published, so every instance pushes its connections' offline queues again.
+ */
+const CatchUpEvent = Type.Object(
+  { kind: Type.Literal('catch-up'), deadInstanceId: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+)
+
+export const BusEvent = Type.Union([DeliverEvent, PresenceChange, BroadcastDelivery, KickEvent, CatchUpEvent])
 export type BusEvent = Static<typeof BusEvent>
 
 const busEvent = Compile(BusEvent)

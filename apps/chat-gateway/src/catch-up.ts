@@ -10,9 +10,18 @@ import { pushPending } from './commands/messaging.js'
 import type { GatewayContext } from './context.js'
 
 export function catchUp(ctx: GatewayContext): void {
-  const sessions = [...ctx.sessions].filter((session) => session.user && !session.ended)
-  ctx.log.info({ connections: sessions.length }, 'bus reconnected: catching up from storage')
+  ctx.log.info({ connections: ctx.registry.userCount }, 'bus reconnected: catching up from storage')
   void ctx.cluster.directory.resync()
+  repushPending(ctx)
+}
+
+/**
+ * Pushes every local signed-in connection's offline queue again (what they hold already is
+ * skipped). Also run on every instance when a dead gateway was swept: it may have stored and
+ * acknowledged messages without publishing them.
+ */
+export function repushPending(ctx: GatewayContext): void {
+  const sessions = [...ctx.sessions].filter((session) => session.user && !session.ended)
   for (const session of sessions) {
     pushPending(ctx, session).catch((error: unknown) =>
       session.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),

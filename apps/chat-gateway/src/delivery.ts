@@ -4,6 +4,7 @@
  * @module
  */
 import type { BusEvent } from './bus-events.js'
+import { repushPending } from './catch-up.js'
 import type { GatewayContext } from './context.js'
 
 export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
@@ -45,6 +46,12 @@ export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
       for (const { connId, connection } of targets) {
         if (connId !== event.exceptConnId) connection.bye(event.reason)
       }
+      return
+    }
+    case 'catch-up': {
+      if (ctx.shuttingDown) return
+      ctx.log.info({ deadInstanceId: event.deadInstanceId }, 'a gateway died: pushing offline queues again')
+      repushPending(ctx)
       return
     }
   }

@@ -121,6 +121,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     await cluster.directory.start({
       transition: (user, state) => ctx.presence.announce(user, state),
       instanceGone: (instanceId) => {
+        void ctx.publish({ kind: 'catch-up', deadInstanceId: instanceId })
         deps.storage.presence
           .closeInstancePresence(instanceId, now())
           .catch((error: unknown) => log.error({ err: error, instanceId }, 'closing a dead instance presence failed'))

@@ -105,6 +105,7 @@ describe('decodeBusEvent', () => {
       { kind: 'broadcast', fromUserId: 1, from: 'hans', text: 'all', at: 1, excludeUserIds: [1, 4] },
       { kind: 'kick', userId: 1, reason: 'replaced', sessionHash: hash, tokenOnly: true, exceptConnId: 'c2' },
       { kind: 'kick', userId: 1, reason: 'revoked' },
+      { kind: 'catch-up', deadInstanceId: 'gw-2' },
     ]
     for (const event of events) expect(decodeBusEvent(JSON.parse(JSON.stringify(event)))).toEqual(event)
   })
@@ -116,6 +117,7 @@ describe('decodeBusEvent', () => {
       { kind: 'deliver', userId: 1, frame: { type: 'message', text: 'no id' } },
       { kind: 'deliver', userId: 0, frame: { type: 'private_declined', user: 'x' } },
       { kind: 'kick', userId: 1, reason: 'bored' },
+      { kind: 'catch-up', deadInstanceId: '' },
       { kind: 'kick', userId: 1, reason: 'revoked', sessionHash: 'short' },
       { kind: 'presence', userId: 2, username: 'luke', state: 'away', at: 1, hiddenFrom: [] },
       { kind: 'broadcast', fromUserId: 1, from: 'hans', text: 'x', at: 1, excludeUserIds: [], extra: 1 },

@@ -42,15 +42,17 @@ export const message: Command<'message'> = async (ctx, session, frame) => {
     createdAt: ctx.now(),
   })
   const online = await ctx.cluster.directory.isOnline(recipient.id)
-  session.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
-  if (duplicate) {
-    session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
-    return
+  if (duplicate) session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
+  else ctx.metrics.messagesStored.inc()
+  // Published BEFORE the ack, and again for a resend the recipient has not confirmed: a gateway that
+  // died between storing and publishing left a message no live connection was told about, and the
+  // sender's resend (it had no ack) is what brings it to the recipient now. Published even when the
+  // directory says offline: a connection signing in right now still gets it.
+  if (!duplicate || row.deliveredAt === null) {
+    const event = { kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) } as const
+    if (!(await ctx.publish(event))) ctx.redelivery.add(event)
   }
-  ctx.metrics.messagesStored.inc()
-  // Published even when the directory says offline: a connection signing in right now still gets it.
-  const event = { kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) } as const
-  if (!(await ctx.publish(event))) ctx.redelivery.add(event)
+  session.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
 }
 
 export const received: Command<'received'> = async (ctx, session, frame) => {
