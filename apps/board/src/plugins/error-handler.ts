@@ -6,6 +6,7 @@
  * @module
  */
 import { ErrorCode, isParleyError } from '@parley/protocol'
+import { StorageError, StorageErrorCode } from '@parley/storage'
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
 import { httpStatusOf } from '../http/error-status.js'
@@ -39,6 +40,14 @@ export function describeError(error: unknown): ErrorView {
   if (isParleyError(error)) {
     const retryAfterMs = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : undefined
     return { status: httpStatusOf(error.code), code: error.code, message: error.message, retryAfterMs }
+  }
+  // The database is unreachable (down, cut off, locked past the busy timeout): try again later, not a bug.
+  if (error instanceof StorageError && error.code === StorageErrorCode.Unavailable) {
+    return {
+      status: 503,
+      code: ErrorCode.StorageUnavailable,
+      message: 'The board cannot reach its database right now. Please try again in a moment.',
+    }
   }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
