@@ -7,6 +7,7 @@
 import { hostname } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import proxyaddr from '@fastify/proxy-addr'
 import { type Static, Type } from 'typebox'
 import { Compile } from 'typebox/compile'
 
@@ -33,6 +34,11 @@ export const GatewayConfig = Type.Object({
   rateBurst: Type.Integer({ minimum: 1 }),
   /** Names this process in the presence history; a restart with the same id closes what a crash left open. */
   instanceId: Type.String({ minLength: 1, maxLength: 200 }),
+  /**
+   * Addresses or CIDR ranges of reverse proxies (nginx) whose X-Forwarded-For names the client.
+   * Unset: the socket's address is the client's. Never "everything".
+   */
+  trustProxy: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 
@@ -76,6 +82,7 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   ratePerSecond: 'CHAT_RATE_PER_SECOND',
   rateBurst: 'CHAT_RATE_BURST',
   instanceId: 'CHAT_INSTANCE_ID',
+  trustProxy: 'TRUST_PROXY',
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
@@ -183,6 +190,23 @@ function parseCommandLineStrict(argv: readonly string[]) {
   })
 }
 
+/** Trusting every address would let anyone reaching the gateway directly pick their own IP. */
+const TRUST_EVERYONE = new Set(['true', '*', 'all', '0.0.0.0/0', '::/0', '::0/0'])
+
+function checkTrustProxy(list: readonly string[]): void {
+  const everyone = list.find((entry) => TRUST_EVERYONE.has(entry.toLowerCase()))
+  if (everyone !== undefined) {
+    throw new ConfigError(
+      `Invalid configuration: TRUST_PROXY must list the proxies' addresses or ranges, not ${JSON.stringify(everyone)}`,
+    )
+  }
+  try {
+    proxyaddr.compile([...list])
+  } catch (cause) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${(cause as Error).message}`)
+  }
+}
+
 export interface LoadConfigOptions {
   /** Default folder for `data/` and `certs/`. */
   repoRoot: string
@@ -219,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     ratePerSecond: decimal(env.CHAT_RATE_PER_SECOND, 20),
     rateBurst: integer(env.CHAT_RATE_BURST, 60),
     instanceId: env.CHAT_INSTANCE_ID || `${options.hostname ?? hostname()}:${port}`,
+    ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
     databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -247,5 +272,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
   }
+  if (raw.trustProxy) checkTrustProxy(raw.trustProxy)
   return { config: chatConfig.Parse(raw), help: cli.help }
 }

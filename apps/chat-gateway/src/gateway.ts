@@ -7,6 +7,7 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import proxyaddr from '@fastify/proxy-addr'
 import { type Auth, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
 import { type Bus, createMemoryBus, openTopic } from '@parley/bus'
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
@@ -142,6 +143,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   }
   const wss = new WebSocketServer(wsOptions)
+  // Behind nginx the socket's address is nginx's: the client's is in X-Forwarded-For, believed only
+  // when the connection comes from a trusted proxy (the same rule as the board's Fastify trustProxy).
+  const trustedProxy = config.trustProxy ? proxyaddr.compile(config.trustProxy) : null
 
   const server: Server = createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' })
   server.on('request', (req, res) => {
@@ -174,7 +178,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     authenticated.then(
       (found) => {
         const info: UpgradeInfo = {
-          ip: req.socket.remoteAddress ?? null,
+          ip: trustedProxy ? proxyaddr(req, trustedProxy) : (req.socket.remoteAddress ?? null),
           userAgent: req.headers['user-agent']?.slice(0, 300) ?? null,
           origin,
           cookieSession: found && cookieToken ? { token: cookieToken, userId: found.user.id } : null,

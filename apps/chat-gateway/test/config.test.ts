@@ -49,6 +49,12 @@ describe('loadConfig', () => {
       metricsToken: 'a-long-enough-scrape-token',
     })
     expect(load({ BUS_PREFIX: '' }).busPrefix).toBe('')
+    expect(load({ TRUST_PROXY: '10.0.1.5, 10.0.2.0/28 loopback' }).trustProxy).toEqual([
+      '10.0.1.5',
+      '10.0.2.0/28',
+      'loopback',
+    ])
+    expect(load().trustProxy).toBeUndefined()
     expect(load().metricsPort).toBeUndefined()
   })
 
@@ -146,6 +152,9 @@ describe('loadConfig', () => {
     expect(problem({ CHAT_INSTANCE_TTL_MS: '10' })).toMatch(/CHAT_INSTANCE_TTL_MS/)
     expect(problem({ DATABASE_SCHEMA: 'Bad-Name' })).toMatch(/DATABASE_SCHEMA/)
     expect(problem({ CHAT_METRICS_PORT: 'x' })).toMatch(/CHAT_METRICS_PORT/)
+    expect(problem({ TRUST_PROXY: 'true' })).toMatch(/TRUST_PROXY must list/)
+    expect(problem({ TRUST_PROXY: '10.0.0.1 0.0.0.0/0' })).toMatch(/TRUST_PROXY must list/)
+    expect(problem({ TRUST_PROXY: 'nginx.internal' })).toMatch(/TRUST_PROXY invalid IP address/)
   })
 
   it('names but never shows a bad value that may hold a credential', () => {
