@@ -1,33 +1,9 @@
 /**
- * Debian's Chromium through playwright-core, headless, trusting exactly one test server's
- * certificate (its SPKI hash) and talking to loopback only; each page records what an injected
+ * Pages in Chromium (launched by @parley/testing's launchChromium) that record what an injected
  * script would trip: dialogs, CSP violations, page errors and console messages.
  * @module
  */
-import { createHash, X509Certificate } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { type Browser, chromium, type Page } from 'playwright-core'
-
-export const CHROMIUM = '/usr/bin/chromium'
-
-export async function launchChromium(certPem: string | Buffer): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian "chromium" package`)
-  }
-  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-    ],
-  })
-}
+import type { Browser, Page } from 'playwright-core'
 
 /** What a page saw that an injected script could have caused. */
 export interface PageTrap {

@@ -6,9 +6,10 @@
  */
 import { once } from 'node:events'
 import { createServer } from 'node:net'
+import { launchChromium } from '@parley/testing'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { launchChromium, type PageTrap, trappedPage } from '../src/browser.js'
+import { type PageTrap, trappedPage } from '../src/browser.js'
 import { ChatClient } from '../src/chat-client.js'
 import { PASSWORD, type RunningBoard, type RunningGateway, Site } from '../src/site.js'
 import { EVIL_NAME, HAND_PICKED } from '../src/xss-payloads.js'

@@ -7,11 +7,13 @@
  * CSP stopped it), that the text shows literally, and that the post body holds no element at all.
  * Hand-picked payloads plus fast-check combinations of dangerous fragments (seed printed on failure).
  */
+
+import { launchChromium } from '@parley/testing'
 import fc from 'fast-check'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BoardClient } from '../src/board-client.js'
-import { launchChromium, type PageTrap, trappedPage } from '../src/browser.js'
+import { type PageTrap, trappedPage } from '../src/browser.js'
 import { PASSWORD, type RunningBoard, Site } from '../src/site.js'
 import { EVIL_NAME, HAND_PICKED } from '../src/xss-payloads.js'
 

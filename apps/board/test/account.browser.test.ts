@@ -4,17 +4,15 @@
  * reports a post that an admin deletes, and an admin suspends a user who then cannot sign in.
  * Same browser set-up as e2e.browser.test.ts (trusts exactly this server's certificate).
  */
-import { createHash, X509Certificate } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { ensureCerts } from '@parley/certs'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { launchChromium } from '@parley/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestBoard, type TestBoard } from './support.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
 const WAIT = { timeout: 15_000 }
 
@@ -52,9 +50,6 @@ function path(page: Page): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian "chromium" package (or set CHROMIUM_PATH)`)
-  }
   board = await createTestBoard()
   await board.app.listen({ host: '127.0.0.1', port: 0 })
   base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
@@ -62,19 +57,7 @@ beforeAll(async () => {
   await board.auth.promote(null, 'admin', 'first admin')
 
   const { cert } = await ensureCerts(board.config.certsDir)
-  const spki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-    ],
-  })
+  browser = await launchChromium(cert)
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 

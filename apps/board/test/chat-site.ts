@@ -1,11 +1,9 @@
 /**
  * Test helpers for the chat in the browser: the REAL board (createServer) and the REAL chat gateway
  * (createGateway) sharing one temp SQLite database and one set of certificates, as one deployment
- * runs them, plus Debian's Chromium trusting exactly that certificate. Everything on 127.0.0.1.
+ * runs them (Chromium comes from @parley/testing's launchChromium). Everything on 127.0.0.1.
  */
-import { createHash, X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer as createNetServer } from 'node:net'
 import { type Auth, createAuth } from '@parley/auth'
@@ -13,10 +11,8 @@ import { type CertFiles, ensureCerts } from '@parley/certs'
 import type { GatewayConfig } from 'chat-gateway/src/config.js'
 import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
 import { pino } from 'pino'
-import { type Browser, chromium } from 'playwright-core'
 import { createTestBoard, type TestBoard } from './support.js'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 export const PASSWORD = 'correct horse battery'
 
 /** A free TCP port on 127.0.0.1 (the gateway's, which the board must know before it is created). */
@@ -114,24 +110,4 @@ export async function startChatSite(gatewayOverrides: Partial<GatewayConfig> = {
     },
   }
   return site
-}
-
-/** Chromium with a fresh profile, trusting exactly the test certificate (its SPKI hash). */
-export async function launchChromium(certPem: string | Buffer): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian "chromium" package (or set CHROMIUM_PATH)`)
-  }
-  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-    ],
-  })
 }

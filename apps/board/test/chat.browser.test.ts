@@ -9,10 +9,11 @@ import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { launchChromium } from '@parley/testing'
 import { CliInPty } from 'chat-cli/test/helpers/cli-process.js'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type ChatSite, launchChromium, PASSWORD, startChatSite } from './chat-site.js'
+import { type ChatSite, PASSWORD, startChatSite } from './chat-site.js'
 
 // The CLI runs from its TypeScript sources (node + tsx) on a shared 2-core machine.
 vi.setConfig({ testTimeout: 120_000 })

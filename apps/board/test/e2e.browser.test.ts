@@ -3,15 +3,14 @@
  * server on port 0. The browser trusts exactly this test server's certificate (its SPKI hash), runs
  * with a fresh temporary profile per launch, and talks to loopback only.
  */
-import { createHash, X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { ensureCerts } from '@parley/certs'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { launchChromium } from '@parley/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestBoard, REPO_MEDIA, type TestBoard } from './support.js'
 
@@ -30,7 +29,6 @@ interface PageGlobals {
   innerWidth: number
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
 const WAIT = { timeout: 15_000 }
 
@@ -57,9 +55,6 @@ async function fillCredentials(page: Page, username: string, password: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian "chromium" package (or set CHROMIUM_PATH)`)
-  }
   board = await createTestBoard({ sampleMedia: true })
   await board.app.listen({ host: '127.0.0.1', port: 0 })
   base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
@@ -76,20 +71,7 @@ beforeAll(async () => {
   attackerOrigin = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`
 
   const { cert } = await ensureCerts(board.config.certsDir)
-  const spki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-    ],
-  })
+  browser = await launchChromium(cert, { extraArgs: ['--autoplay-policy=no-user-gesture-required'] })
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 

@@ -1,0 +1,14 @@
+/**
+ * Test support shared by Parley's suites. Never imported by runtime code: a devDependency only.
+ * @module
+ */
+export {
+  CHROMIUM_FLAGS,
+  chromiumPath,
+  DEFAULT_CHROMIUM,
+  type LaunchChromiumOptions,
+  launchChromium,
+  spkiHash,
+} from './chromium.js'
+export { TestClock } from './clock.js'
+export { type Closed, type Outgoing, ProtocolClient, type ProtocolConnectOptions } from './protocol-client.js'

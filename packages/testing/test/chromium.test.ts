@@ -1,0 +1,90 @@
+/** The launcher against Debian's Chromium and a real TLS server on port 0. */
+import { createHash, X509Certificate } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_FLAGS, chromiumPath, launchChromium, spkiHash } from '../src/index.js'
+import { startTlsServer, type TlsServer } from './tls-server.js'
+
+let site: TlsServer
+const browsers: Browser[] = []
+
+beforeAll(async () => {
+  site = await startTlsServer((_request, response) => {
+    response.setHeader('content-type', 'text/html')
+    response.end('<!doctype html><title>trusted</title><p id="hello">hello over TLS</p>')
+  })
+})
+
+afterAll(async () => {
+  for (const browser of browsers) await browser.close()
+  await site?.close()
+})
+
+async function launch(certPem: Buffer): Promise<Browser> {
+  const browser = await launchChromium(certPem)
+  browsers.push(browser)
+  return browser
+}
+
+describe('launchChromium', () => {
+  it('fails naming Chromium and the path when the executable is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-no-chromium-'))
+    const missing = join(dir, 'chromium')
+    await expect(launchChromium(site.certs.cert, { executablePath: missing })).rejects.toThrow(
+      `Chromium not found at ${missing}: install the Debian "chromium" package (or set CHROMIUM_PATH)`,
+    )
+    await rm(dir, { recursive: true })
+  })
+
+  it('takes CHROMIUM_PATH when set, else /usr/bin/chromium', () => {
+    expect(chromiumPath({})).toBe('/usr/bin/chromium')
+    expect(chromiumPath({ CHROMIUM_PATH: '' })).toBe('/usr/bin/chromium')
+    expect(chromiumPath({ CHROMIUM_PATH: '/opt/chromium/chrome' })).toBe('/opt/chromium/chrome')
+    expect(CHROMIUM_FLAGS).toEqual([
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ])
+  })
+
+  it('hashes the public key as Chromium expects it (base64 SHA-256 of the SPKI DER)', () => {
+    const der = new X509Certificate(site.certs.cert).publicKey.export({ type: 'spki', format: 'der' })
+    expect(spkiHash(site.certs.cert)).toBe(createHash('sha256').update(der).digest('base64'))
+    expect(spkiHash(site.certs.cert.toString())).toBe(spkiHash(site.certs.cert))
+    expect(spkiHash(site.certs.ca)).not.toBe(spkiHash(site.certs.cert))
+  })
+
+  it('opens the test server trusting exactly its certificate, with a fresh profile per launch', async () => {
+    const url = `https://127.0.0.1:${site.port}/`
+    const first = await launch(site.certs.cert)
+    const page = await first.newPage()
+    await page.goto(url)
+    expect(await page.textContent('#hello')).toBe('hello over TLS')
+
+    const second = await launch(site.certs.cert)
+    const [firstProfile, secondProfile] = [await profilePath(first), await profilePath(second)]
+    expect(firstProfile).toContain(tmpdir())
+    expect(secondProfile).toContain(tmpdir())
+    expect(secondProfile).not.toBe(firstProfile)
+
+    // Trusting another key (the CA's) leaves this server's certificate untrusted.
+    const other = await launch(site.certs.ca)
+    const refused = await other.newPage()
+    await expect(refused.goto(url)).rejects.toThrow(/ERR_CERT/)
+  })
+})
+
+/** The user-data dir a browser runs with, as chrome://version shows it. */
+async function profilePath(browser: Browser): Promise<string> {
+  const page = await browser.newPage()
+  await page.goto('chrome://version')
+  const path = (await page.textContent('#profile_path'))?.trim() ?? ''
+  await page.close()
+  return path
+}
