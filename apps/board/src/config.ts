@@ -3,6 +3,7 @@
  * start-up with a message naming the variable. Defaults need no configuration at all.
  * @module
  */
+import { isIP } from 'node:net'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findRepoRoot } from '@parley/certs'
@@ -23,6 +24,11 @@ export const BoardConfig = Type.Object({
   databaseSchema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
   /** Redis for the bus between boards and gateways; unset = one board process, in-process bus. */
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /**
+   * Addresses or CIDR ranges of reverse proxies (nginx) whose X-Forwarded-For names the client
+   * (Fastify `trustProxy`). Unset: the socket's address is the client's. Never "everything".
+   */
+  trustProxy: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
   /** Channel prefix in Redis (default `parley:`): one per deployment sharing a Redis; the gateways' must match. */
   busPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:._-]{0,100}$' })),
   certsDir: Type.String({ minLength: 1 }),
@@ -64,6 +70,7 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   databaseSchema: 'DATABASE_SCHEMA',
   redisUrl: 'REDIS_URL',
   busPrefix: 'BUS_PREFIX',
+  trustProxy: 'TRUST_PROXY',
   certsDir: 'CERTS_DIR',
   mediaDir: 'MEDIA_DIR',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
@@ -79,6 +86,19 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   metricsHost: 'METRICS_HOST',
   metricsToken: 'METRICS_TOKEN',
   logLevel: 'LOG_LEVEL',
+}
+
+const TRUST_EVERYONE = new Set(['true', '*', 'all', '0.0.0.0/0', '::/0', '::0/0'])
+
+/** An address, a CIDR range (or address/netmask), or one of proxy-addr's names for ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true
+  const [address = '', bits, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  if (bits === undefined) return true
+  if (!/^\d{1,3}$/.test(bits)) return version === 4 && isIP(bits) === 4
+  return Number(bits) <= (version === 4 ? 32 : 128)
 }
 
 export class ConfigError extends Error {
@@ -123,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.BUS_PREFIX !== undefined ? { busPrefix: env.BUS_PREFIX } : {}),
+    ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     certsDir: path(env.CERTS_DIR, join(root, 'certs'), cwd),
     mediaDir: path(env.MEDIA_DIR, join(root, 'media'), cwd),
     maxUploadBytes: integer(env.MAX_UPLOAD_BYTES, 100 * 1024 * 1024),
@@ -156,6 +177,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
       problems.set(field, `${VARIABLES[field]} ${message} (got ${got})`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
+  }
+  // Trusting every address would let anyone reaching the board directly pick their own IP.
+  const everyone = raw.trustProxy?.find((entry) => TRUST_EVERYONE.has(entry.toLowerCase()))
+  const bad = everyone ?? raw.trustProxy?.find((entry) => !isProxyEntry(entry))
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `Invalid configuration: TRUST_PROXY must list the proxies' addresses or ranges, not ${JSON.stringify(bad)}`,
+    )
   }
   // The CSP's connect-src lists the gateway origins: a URL outside them would be blocked in the browser.
   if (raw.chatGatewayUrl !== undefined && !raw.chatGatewayOrigins.includes(new URL(raw.chatGatewayUrl).origin)) {

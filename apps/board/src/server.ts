@@ -68,6 +68,8 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Behind nginx: the client's address from X-Forwarded-For, believed only from these proxies.
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     // plugins/request-log.ts writes one line per request instead of Fastify's two.
     logController: new OneLineLogController(),
   }).withTypeProvider<TypeBoxTypeProvider>()
