@@ -13,6 +13,7 @@ import { ErrorCode } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BoardClient } from '../src/board-client.js'
 import { ChatClient } from '../src/chat-client.js'
+import { rawHttp1 } from '../src/raw-https.js'
 import { Deployment, PASSWORD } from '../src/scale-out/deployment.js'
 import { ResilientChat } from '../src/scale-out/resilient-client.js'
 import type { SeededUser } from '../src/seed.js'
@@ -52,6 +53,13 @@ async function load(pairs: [ResilientChat, string][], total: number, window: num
       }
     }),
   )
+}
+
+/** The gateway's /healthz body (a 200 is required). */
+async function health(port: number): Promise<Record<string, unknown>> {
+  const reply = await rawHttp1(port, deployment!.certs.ca, '/healthz')
+  expect(reply.status).toBe(200)
+  return JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>
 }
 
 function ackedCount(chats: readonly ResilientChat[]): number {
@@ -196,6 +204,11 @@ describe('scale-out faults', () => {
       () => ackedCount([...chatsOnA, ...chatsOnB]) >= ackedAtCut + 40,
       () => 'acks during the Redis outage',
     )
+    // Degraded, not dead: the health check says so and stays 200 (one Redis serves every instance).
+    await until(
+      async () => (await health(gwA.port)).bus === 'unavailable',
+      () => 'the gateway health check to report the bus unavailable',
+    )
     // A post is saved and answered normally; only its live update is lost.
     expect((await poster.createPost('written while Redis was away')).status).toBe(303)
     deployment.redisRelay.restore()
@@ -205,6 +218,7 @@ describe('scale-out faults', () => {
       await app.child.waitForLog((entry) => entry.msg === 'bus reconnected: catching up from storage')
     }
     expect(deployment.running().sort()).toEqual(['board-a', 'gw-a', 'gw-b'])
+    expect(await health(gwA.port)).toMatchObject({ status: 'ok', bus: 'ok', instanceId: 'gw-a' })
     // Live delivery across gateways works again.
     const after = chatsOnA[0]!.send('ivy', 'after the outage')
     await until(

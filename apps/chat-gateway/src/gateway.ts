@@ -150,8 +150,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const server: Server = createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' })
   server.on('request', (req, res) => {
     if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ status: 'ok', connections: ctx.sessions.size }))
+      // The bus being down degrades (no live delivery across gateways) but does not kill an instance:
+      // every instance shares one Redis, so failing health on it would empty the whole pool.
+      const body = JSON.stringify({
+        status: 'ok',
+        connections: ctx.sessions.size,
+        bus: bus.healthy ? 'ok' : 'unavailable',
+        instanceId: config.instanceId,
+      })
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
       return
     }
     res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' })

@@ -41,7 +41,7 @@ describe('upgrade checks', () => {
     expect(await get(`${base}/`, h.certs.ca)).toMatchObject({ status: 426 })
     const health = await get(`${base}/healthz`, h.certs.ca)
     expect(health.status).toBe(200)
-    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' })
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', bus: 'ok', instanceId: 'test-instance' })
   })
 })
 
