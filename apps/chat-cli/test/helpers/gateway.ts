@@ -9,17 +9,12 @@ import { join } from 'node:path'
 import { type Auth, createAuth } from '@parley/auth'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
+import { TestClock } from '@parley/testing'
 import { pino } from 'pino'
 import type { GatewayConfig } from '../../../chat-gateway/src/config.js'
 import { createGateway, type Gateway } from '../../../chat-gateway/src/gateway.js'
 
 export const PASSWORD = 'correct horse battery'
-
-/** Real time plus an offset the test moves forward (lockouts end without waiting). */
-export class TestClock {
-  offset = 0
-  readonly now = (): number => Date.now() + this.offset
-}
 
 export class RealGateway {
   readonly dir: string

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { type Auth, createAuth } from '@parley/auth'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
+import { TestClock } from '@parley/testing'
 import { pino } from 'pino'
 import type { GatewayConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
@@ -31,15 +32,6 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     rateBurst: 1000,
     instanceId: 'test-instance',
     ...overrides,
-  }
-}
-
-/** Real time plus an offset the test moves forward. */
-export class TestClock {
-  offset = 0
-  readonly now = (): number => Date.now() + this.offset
-  advance(ms: number): void {
-    this.offset += ms
   }
 }
 
