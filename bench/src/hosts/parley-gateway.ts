@@ -48,7 +48,9 @@ export function handlers(_metrics: ProcessMetrics) {
     async start(args: GatewayStartArgs): Promise<GatewayStarted> {
       dir = await mkdtemp(join(tmpdir(), 'parley-bench-gateway-'))
       storage = await openStorage({ sqlitePath: join(dir, 'parley.db') })
-      const auth: Auth = createAuth({ storage })
+      // Sessions are seeded before the clients connect, and 10,000 sign-ins take longer than the default
+      // 30-minute idle expiry: keep them alive for the run (argon2 parameters stay at their defaults).
+      const auth: Auth = createAuth({ storage, config: { sessionIdleMs: 12 * 60 * 60_000 } })
       const users = await seedUsers(storage, auth, args.users, 'u')
       const loginUsers = (await seedUsers(storage, auth, args.loginUsers ?? 0, 'l')).map((user) => user.username)
       const config: GatewayConfig = {
