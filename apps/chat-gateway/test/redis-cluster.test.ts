@@ -3,12 +3,12 @@
  * (each announced once), sweeping of dead instances, the fallback while Redis is cut off (through
  * a TCP relay) and the reconciliation after, private requests and the broadcast ledger.
  */
+import { startTcpRelay, type TcpRelay } from '@parley/testing'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openRedisCluster } from '../src/cluster/redis-cluster.js'
 import type { ClusterState, ConnectionClaim, DirectoryHooks, OnlineUser } from '../src/cluster/types.js'
 import { type AdminClient, connectAdmin, redisUrl, removeKeys, uniquePrefix } from './helpers/redis.js'
-import { startTcpRelay, type TcpRelay } from './helpers/tcp-relay.js'
 
 const TTL_MS = 1000
 const log = pino({ level: 'silent' })

@@ -4,6 +4,7 @@
  * bus must reconnect, restore its subscriptions, tell the app (onReconnect, to catch up from
  * storage) and refuse publishes while down instead of hanging.
  */
+import { startTcpRelay, type TcpRelay } from '@parley/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Bus, BusUnavailableError } from '../src/index.js'
 import { inbox, recordingLogger, uniquePrefix, waitFor } from './helpers.js'
@@ -15,12 +16,11 @@ import {
   redisUrl,
   uniqueClientName,
 } from './redis-env.js'
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
 describe('Redis bus reconnection', () => {
   const opened: Bus[] = []
   let admin: AdminClient | undefined
-  let proxy: TcpProxy | undefined
+  let proxy: TcpRelay | undefined
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((bus) => bus.close()))
     await admin?.close()
@@ -102,7 +102,7 @@ describe('Redis bus reconnection', () => {
   })
 
   it('rejects publish and subscribe at once while Redis is unreachable, then recovers its subscriptions', async () => {
-    proxy = await startTcpProxy(new URL(redisUrl))
+    proxy = await startTcpRelay(redisUrl, 6379)
     const prefix = uniquePrefix()
     const behindProxy = await openTestRedisBus(prefix, { url: proxy.url })
     const direct = await openTestRedisBus(prefix)
@@ -134,7 +134,7 @@ describe('Redis bus reconnection', () => {
   })
 
   it('closes promptly while Redis is unreachable', async () => {
-    proxy = await startTcpProxy(new URL(redisUrl))
+    proxy = await startTcpRelay(redisUrl, 6379)
     const bus = await openTestRedisBus(uniquePrefix(), { url: proxy.url })
     await bus.subscribe('x', () => {})
     proxy.cut()

@@ -12,3 +12,4 @@ export {
 } from './chromium.js'
 export { TestClock } from './clock.js'
 export { type Closed, type Outgoing, ProtocolClient, type ProtocolConnectOptions } from './protocol-client.js'
+export { startTcpRelay, type TcpRelay } from './tcp-relay.js'
