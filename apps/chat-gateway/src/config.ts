@@ -64,6 +64,9 @@ export const ChatConfig = Type.Object({
   metricsToken: Type.Optional(Type.String({ minLength: 16, pattern: '^\\S+$' })),
   certsDir: Type.String({ minLength: 1 }),
   minPasswordLength: Type.Integer({ minimum: 1, maximum: 1024 }),
+  /** Session expiry, read from the same variables as the board's so both refuse the same sessions. */
+  sessionIdleMinutes: Type.Integer({ minimum: 1 }),
+  sessionAbsoluteHours: Type.Integer({ minimum: 1 }),
   logLevel: LogLevel,
 })
 export type ChatConfig = Static<typeof ChatConfig>
@@ -95,6 +98,8 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   metricsToken: 'CHAT_METRICS_TOKEN',
   certsDir: 'CERTS_DIR',
   minPasswordLength: 'MIN_PASSWORD_LENGTH',
+  sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
+  sessionAbsoluteHours: 'SESSION_ABSOLUTE_HOURS',
   logLevel: 'LOG_LEVEL',
 }
 
@@ -256,6 +261,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     ...(env.CHAT_METRICS_TOKEN ? { metricsToken: env.CHAT_METRICS_TOKEN } : {}),
     certsDir: path(env.CERTS_DIR, join(options.repoRoot, 'certs'), cwd),
     minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
+    sessionIdleMinutes: integer(env.SESSION_IDLE_MINUTES, 30),
+    sessionAbsoluteHours: integer(env.SESSION_ABSOLUTE_HOURS, 12),
     logLevel: env.LOG_LEVEL || 'info',
   }
   if (!chatConfig.Check(raw)) {

@@ -66,7 +66,12 @@ const cluster = await openCluster({
 })
 const auth = createAuth({
   storage,
-  config: { blockDurationMs: config.blockDurationSeconds * 1000, minPasswordLength: config.minPasswordLength },
+  config: {
+    blockDurationMs: config.blockDurationSeconds * 1000,
+    minPasswordLength: config.minPasswordLength,
+    sessionIdleMs: config.sessionIdleMinutes * 60_000,
+    sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
+  },
   log: log.child({ component: 'auth' }),
   // Every gateway and board hears it and ends that session's sockets and streams at once.
   onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),

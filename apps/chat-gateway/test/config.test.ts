@@ -24,8 +24,17 @@ describe('loadConfig', () => {
       metricsHost: '127.0.0.1',
       certsDir: '/repo/certs',
       minPasswordLength: 8,
+      sessionIdleMinutes: 30,
+      sessionAbsoluteHours: 12,
       logLevel: 'info',
     })
+  })
+
+  it('reads the session expiry from the same variables as the board, and names a bad one', () => {
+    const config = load({ SESSION_IDLE_MINUTES: '5', SESSION_ABSOLUTE_HOURS: '2' })
+    expect(config.sessionIdleMinutes).toBe(5)
+    expect(config.sessionAbsoluteHours).toBe(2)
+    expect(() => load({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/)
   })
 
   it('reads the scale-out and metrics settings', () => {

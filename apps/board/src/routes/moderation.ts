@@ -151,7 +151,10 @@ export const moderationRoutes: BoardPlugin<ModerationRoutesOptions> = async (app
         throw error
       }
       request.log.info({ postId: post.id, authorId: post.authorId }, 'post deleted by a moderator')
-      await events.publish({ type: 'deleted', id: post.id })
+      // The delete is saved: a bus that refuses the live update (Redis down) must not turn it into an error page.
+      await events.publish({ type: 'deleted', id: post.id }).catch((error: unknown) => {
+        request.log.warn({ err: error }, 'live update not published: the delete is saved')
+      })
       return reply.redirect(returnTo === '/admin/reports' ? '/admin/reports?done=deleted' : '/', 303)
     },
   )
