@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Client, createTestBoard, csrfOf, ORIGIN, type TestBoard } from './support.js'
 
 let board: TestBoard
@@ -250,12 +250,14 @@ describe('input validation and errors', () => {
       const client = new Client(failing.app)
       await client.register('victim', 'correct horse')
       const token = csrfOf((await client.get('/')).body)
-      await failing.storage.close() // the database goes away under the running app
+      // An unexpected failure inside storage (an unreachable database is a 503: storage-unavailable.test.ts).
+      vi.spyOn(failing.storage.posts, 'createPost').mockRejectedValue(new Error('disk on fire at /srv/secret'))
       const response = await client.post('/posts', { _csrf: token, body: 'lost?' }, { accept: 'application/json' })
       expect(response.statusCode).toBe(500)
       expect(response.json()).toEqual({
         error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' },
       })
+      expect(response.body).not.toContain('/srv/secret')
       expect(failing.logs.some((line) => line.level === 50 && line.msg === 'request failed')).toBe(true)
     } finally {
       await failing.app.close()
