@@ -3,38 +3,18 @@
  * child freezes inside the transaction (a trigger calls its `crash_point`), the test kills it, and
  * the reopened database is sound and holds either the whole change or none of it.
  */
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openSqliteStorage, type Storage } from '../src/index.js'
 import { startFixture } from './child-process.js'
-import { makeTempDir } from './temp-dir.js'
+import { useTempSqliteFile } from './temp-dir.js'
 
 const T0 = 1_700_000_000_000
-let dir: Awaited<ReturnType<typeof makeTempDir>>
-let path: string
-
-beforeEach(async () => {
-  dir = await makeTempDir()
-  path = join(dir.path, 'parley.db')
-})
-afterEach(async () => {
-  await dir.remove()
-})
-
-function withRawDb<T>(work: (db: Database.Database) => T): T {
-  const db = new Database(path)
-  try {
-    return work(db)
-  } finally {
-    db.close()
-  }
-}
+const file = useTempSqliteFile()
 
 /** Installs `triggerSql` (which calls crash_point), runs the operation in a child, kills it there, drops the trigger. */
 async function killMidway(triggerName: string, triggerSql: string, operation: string[]): Promise<void> {
-  withRawDb((db) => db.exec(triggerSql))
-  const child = startFixture('crash-child.ts', [path, ...operation])
+  file.withRawDb((db) => db.exec(triggerSql))
+  const child = startFixture('crash-child.ts', [file.path, ...operation])
   try {
     await child.waitForLine((line) => line.startsWith('crash-point'))
   } finally {
@@ -42,11 +22,11 @@ async function killMidway(triggerName: string, triggerSql: string, operation: st
   }
   expect(await child.exited).toBe('SIGKILL')
   expect(child.lines).not.toContain('finished')
-  withRawDb((db) => db.exec(`DROP TRIGGER ${triggerName}`))
+  file.withRawDb((db) => db.exec(`DROP TRIGGER ${triggerName}`))
 }
 
 async function seed(): Promise<{ storage: Storage; ann: number; bob: number }> {
-  const storage = await openSqliteStorage(path)
+  const storage = await openSqliteStorage(file.path)
   const make = (username: string) =>
     storage.users.createUser({ username, usernameKey: username.toLowerCase(), passwordHash: 'h', createdAt: T0 })
   const ann = (await make('Ann')).id
@@ -78,7 +58,7 @@ describe('SQLite: a crash between steps leaves no half-written state', () => {
       ['delete-user', String(ann)],
     )
 
-    const reopened = await openSqliteStorage(path)
+    const reopened = await openSqliteStorage(file.path)
     expect(await reopened.check()).toEqual([])
     expect((await reopened.users.getUserById(ann))?.username).toBe('Ann')
     expect(await reopened.posts.listPosts({ limit: 10 })).toEqual([...posts].reverse())
@@ -100,7 +80,7 @@ describe('SQLite: a crash between steps leaves no half-written state', () => {
       `CREATE TRIGGER crash_after_message AFTER INSERT ON messages BEGIN SELECT crash_point('message-inserted'); END`,
       ['store-message', String(ann), String(bob), 'c-1'],
     )
-    const reopened = await openSqliteStorage(path)
+    const reopened = await openSqliteStorage(file.path)
     expect(await reopened.check()).toEqual([])
     expect(await reopened.messages.countPending()).toBe(0)
     const resend = await reopened.messages.storeMessage({
@@ -122,14 +102,14 @@ describe('SQLite: a crash between steps leaves no half-written state', () => {
       `CREATE TRIGGER crash_after_attempt AFTER INSERT ON login_failures BEGIN SELECT crash_point('attempt-written'); END`,
       ['register-attempt', String(ann)],
     )
-    const reopened = await openSqliteStorage(path)
+    const reopened = await openSqliteStorage(file.path)
     expect(await reopened.check()).toEqual([])
     expect(await reopened.loginFailures.getLoginState(ann, Date.now())).toEqual({ attempt: 0, lockedUntil: null })
     await reopened.close()
   })
 
   it('a migration killed after its DDL but before commit is not applied, and runs fully next time', async () => {
-    withRawDb((db) =>
+    file.withRawDb((db) =>
       db.exec(
         `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
       ),
@@ -139,11 +119,11 @@ describe('SQLite: a crash between steps leaves no half-written state', () => {
       `CREATE TRIGGER crash_in_migration AFTER INSERT ON schema_migrations BEGIN SELECT crash_point('migration-recorded'); END`,
       ['open'],
     )
-    const tables = withRawDb((db) =>
+    const tables = file.withRawDb((db) =>
       db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all(),
     )
     expect(tables.map((table) => table.name)).toEqual(['schema_migrations'])
-    const reopened = await openSqliteStorage(path)
+    const reopened = await openSqliteStorage(file.path)
     const version = await reopened.schemaVersion()
     expect(version.current).toBe(version.latest)
     expect(await reopened.check()).toEqual([])
