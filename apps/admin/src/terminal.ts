@@ -4,7 +4,6 @@ import type { Terminal } from './command.js'
 function readHidden(question: string): Promise<string | null> {
   const { stdin, stderr } = process
   if (!stdin.isTTY) return Promise.resolve(null)
-  stderr.write(question)
   return new Promise((resolve, reject) => {
     let value = ''
     const finish = (result: string | null, error?: Error) => {
@@ -23,7 +22,10 @@ function readHidden(question: string): Promise<string | null> {
         else value += char
       }
     }
+    // Echo goes off before the prompt appears: a user (or a script) typing at the prompt must never
+    // have the terminal echo the first characters.
     stdin.setRawMode(true)
+    stderr.write(question)
     stdin.resume()
     stdin.on('data', onData)
   })
