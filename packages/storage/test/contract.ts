@@ -476,6 +476,38 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
         expect(await storage.messages.countPending()).toBe(2)
       })
 
+      it('messages sent in the same moment (one batch) each get their own outcome, in order', async () => {
+        const ann = await addUser('Ann')
+        const bob = await addUser('Bob')
+        const outcomes = await Promise.allSettled([
+          send(ann.id, bob.id, 'b-1', 'one'),
+          send(bob.id, ann.id, 'b-2', 'two'),
+          send(ann.id, bob.id, 'b-1', 'one again'), // a resend racing its original
+          send(ann.id + bob.id + 1000, bob.id, 'b-3', 'from nobody'), // no such sender
+          send(ann.id, bob.id, 'b-4', 'three'),
+        ])
+        const [one, two, again, nobody, three] = outcomes
+        if (one?.status !== 'fulfilled' || two?.status !== 'fulfilled' || again?.status !== 'fulfilled') {
+          throw new Error(`expected the first three to be stored: ${JSON.stringify(outcomes)}`)
+        }
+        expect(one.value.duplicate).toBe(false)
+        expect(again.value).toEqual({ duplicate: true, message: one.value.message })
+        expect(two.value.message.body).toBe('two')
+        expect(nobody?.status).toBe('rejected')
+        expect(((nobody as PromiseRejectedResult).reason as StorageError).code).toBe(StorageErrorCode.NotFound)
+        if (three?.status !== 'fulfilled') throw new Error('expected the last one to be stored')
+        expect(three.value.message.id).toBeGreaterThan(one.value.message.id)
+        expect((await storage.messages.pendingMessages(bob.id)).map((m) => m.body)).toEqual(['one', 'three'])
+        // Confirmations of several recipients at once, in one batch.
+        await Promise.all([
+          storage.messages.markDelivered(bob.id, [one.value.message.id], T0 + 1),
+          storage.messages.markDelivered(ann.id, [two.value.message.id], T0 + 2),
+          storage.messages.markDelivered(ann.id, [three.value.message.id], T0 + 3), // not ann's: ignored
+        ])
+        expect((await storage.messages.pendingMessages(bob.id)).map((m) => m.body)).toEqual(['three'])
+        expect(await storage.messages.pendingMessages(ann.id)).toEqual([])
+      })
+
       it('stores exactly one copy when the same message is sent many times at once', async () => {
         const ann = await addUser('Ann')
         const bob = await addUser('Bob')

@@ -3,7 +3,7 @@ import { type AuditParams, auditParams, decodeAuditRow, type RawAuditRow } from 
 import { checkLimit, pageBound } from '../paging.js'
 import { auditColumns } from '../sql/columns.js'
 import type { AuditRow, AuditStore, NewAuditEntry } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 /**
  * A synchronous audit insert, for use inside other stores' transactions. The names are snapshotted
@@ -25,7 +25,7 @@ export function createSqliteAuditStore(db: Database, run: SqliteRunner): AuditSt
     `SELECT ${auditColumns} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`,
   )
   return {
-    record: (entry) => run(() => record(entry)),
+    record: (entry) => run.write(() => record(entry)),
     list: (request) => run(() => page.all(pageBound(request), checkLimit(request.limit)).map(decodeAuditRow)),
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { BlockStore } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteBlockStore(db: Database, run: SqliteRunner): BlockStore {
   const insert = db.prepare<[number, number]>(
@@ -19,8 +19,8 @@ export function createSqliteBlockStore(db: Database, run: SqliteRunner): BlockSt
   )
 
   return {
-    block: (blockerId, blockedId) => run(() => insert.run(blockerId, blockedId).changes > 0),
-    unblock: (blockerId, blockedId) => run(() => remove.run(blockerId, blockedId).changes > 0),
+    block: (blockerId, blockedId) => run.write(() => insert.run(blockerId, blockedId).changes > 0),
+    unblock: (blockerId, blockedId) => run.write(() => remove.run(blockerId, blockedId).changes > 0),
     blockedBy: (blockerId) => run(() => blockedBy.all(blockerId).map((row) => row.id)),
     blockersOf: (userId) => run(() => blockersOf.all(userId).map((row) => row.id)),
     eitherBlocked: (a, b) => run(() => either.get(a, b, b, a) !== undefined),

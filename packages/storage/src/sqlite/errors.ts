@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3'
 import { StorageError, StorageErrorCode } from '../errors.js'
 
 /** Result codes that mean the database cannot serve us right now (locked past busy_timeout, disk, file). */
@@ -33,19 +32,6 @@ export function toStorageError(error: unknown, isOpen = true): unknown {
     return new StorageError(StorageErrorCode.Unavailable, 'the SQLite database is closed', { cause: error })
   }
   return error
-}
-
-export type SqliteRunner = <T>(work: () => T) => Promise<T>
-
-/** Runs synchronous driver work behind the async interface, with errors mapped. */
-export function createRunner(db: Database): SqliteRunner {
-  return async (work) => {
-    try {
-      return work()
-    } catch (error) {
-      throw toStorageError(error, db.open)
-    }
-  }
 }
 
 export function notFound(what: string): StorageError {

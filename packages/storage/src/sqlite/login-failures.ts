@@ -8,7 +8,8 @@ import {
 } from '../login-state.js'
 import { loginFailureColumns } from '../sql/columns.js'
 import type { LoginFailureStore } from '../types.js'
-import { notFound, type SqliteRunner } from './errors.js'
+import { notFound } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteLoginFailureStore(db: Database, run: SqliteRunner): LoginFailureStore {
   const load = db.prepare<[number], LoginFailureState>(
@@ -22,16 +23,17 @@ export function createSqliteLoginFailureStore(db: Database, run: SqliteRunner): 
   )
   const clear = db.prepare<[number]>('DELETE FROM login_failures WHERE user_id = ?')
 
-  // IMMEDIATE takes the write lock before the read, so another process cannot count the same attempt.
-  const transition = db.transaction((userId: number, change: (state: LoginFailureState) => LoginFailureState) => {
+  // Runs inside a write batch (BEGIN IMMEDIATE): the write lock is held before the read, so another
+  // process cannot count the same attempt.
+  const transition = (userId: number, change: (state: LoginFailureState) => LoginFailureState) => {
     const before = load.get(userId) ?? noLoginFailures
     const after = change(before)
     if (after !== before) save.run(userId, after.failures, after.pending, after.pendingAt, after.lockedUntil)
     return after
-  })
+  }
 
   function update(userId: number, now: number, change: (state: LoginFailureState) => LoginFailureState) {
-    return run(() => viewLoginState(transition.immediate(userId, change), now))
+    return run.write(() => viewLoginState(transition(userId, change), now))
   }
 
   return {
@@ -39,7 +41,7 @@ export function createSqliteLoginFailureStore(db: Database, run: SqliteRunner): 
     recordLoginFailure: (userId, now, maxFailures, blockMs) =>
       update(userId, now, (state) => recordFailure(state, now, maxFailures, blockMs)),
     clearLoginFailures: (userId) =>
-      run(() => {
+      run.write(() => {
         clear.run(userId)
       }),
     getLoginState: (userId, now) =>

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { checkLimit, DEFAULT_PENDING_LIMIT, pageBound } from '../paging.js'
 import { selectMessages } from '../sql/columns.js'
 import type { ChatMessageRow, MessageStore, NewChatMessage, StoredMessage } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteMessageStore(db: Database, run: SqliteRunner): MessageStore {
   const insert = db.prepare<[NewChatMessage], { id: number }>(
@@ -33,19 +33,19 @@ export function createSqliteMessageStore(db: Database, run: SqliteRunner): Messa
     'SELECT count(*) AS n FROM messages WHERE delivered_at IS NULL AND recipient_id IS NOT NULL',
   )
 
-  // Insert-or-find in one IMMEDIATE transaction: a resend returns exactly the row first stored.
-  const store = db.transaction((message: NewChatMessage): StoredMessage => {
+  // Insert-or-find inside one write (its own savepoint of the batch): a resend returns exactly the row first stored.
+  const store = (message: NewChatMessage): StoredMessage => {
     const inserted = insert.get(message)
     if (inserted) return { message: byId.get(inserted.id)!, duplicate: false }
     return { message: bySenderClientId.get(message.senderId, message.clientId)!, duplicate: true }
-  })
+  }
 
   return {
-    storeMessage: (message) => run(() => store.immediate(message)),
+    storeMessage: (message) => run.write(() => store(message)),
     pendingMessages: (recipientId, limit = DEFAULT_PENDING_LIMIT) =>
       run(() => pending.all(recipientId, checkLimit(limit))),
     markDelivered: (recipientId, ids, now) =>
-      run(() => {
+      run.write(() => {
         if (ids.length > 0) deliver.run(now, recipientId, JSON.stringify(ids))
       }),
     conversation: (userA, userB, request) =>

@@ -3,7 +3,8 @@ import { auditEntry, postDeletedEntry } from '../audit-entry.js'
 import { selectPosts } from '../sql/columns.js'
 import type { AuditContext, ModerationStore, PostRow, Role } from '../types.js'
 import { prepareAuditInsert } from './audit.js'
-import { notFound, type SqliteRunner } from './errors.js'
+import { notFound } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 /** Each change and its audit entry in one IMMEDIATE transaction: an unknown actor rolls the change back too. */
 export function createSqliteModerationStore(db: Database, run: SqliteRunner): ModerationStore {
@@ -85,11 +86,11 @@ export function createSqliteModerationStore(db: Database, run: SqliteRunner): Mo
   })
 
   return {
-    setRole: (userId, role, audit) => run(() => changeRole.immediate(userId, role, audit)),
-    suspend: (userId, until, audit) => run(() => suspend.immediate(userId, until, audit)),
-    unsuspend: (userId, audit) => run(() => unsuspend.immediate(userId, audit)),
-    resetPassword: (userId, passwordHash, audit) => run(() => resetPassword.immediate(userId, passwordHash, audit)),
-    deletePost: (postId, audit) => run(() => deletePost.immediate(postId, audit)),
-    resolveReport: (reportId, audit) => run(() => resolveReport.immediate(reportId, audit)),
+    setRole: (userId, role, audit) => run.write(() => changeRole(userId, role, audit)),
+    suspend: (userId, until, audit) => run.write(() => suspend(userId, until, audit)),
+    unsuspend: (userId, audit) => run.write(() => unsuspend(userId, audit)),
+    resetPassword: (userId, passwordHash, audit) => run.write(() => resetPassword(userId, passwordHash, audit)),
+    deletePost: (postId, audit) => run.write(() => deletePost(postId, audit)),
+    resolveReport: (reportId, audit) => run.write(() => resolveReport(reportId, audit)),
   }
 }

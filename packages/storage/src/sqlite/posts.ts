@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { checkLimit, pageBound } from '../paging.js'
 import { selectPosts } from '../sql/columns.js'
 import type { PostRow, PostStore } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqlitePostStore(db: Database, run: SqliteRunner): PostStore {
   const insert = db.prepare<[number, string, number], { id: number }>(
@@ -19,23 +19,23 @@ export function createSqlitePostStore(db: Database, run: SqliteRunner): PostStor
   const removeOwn = db.prepare<[number, number]>('DELETE FROM posts WHERE id = ? AND author_id = ?')
   const removeAny = db.prepare<[number]>('DELETE FROM posts WHERE id = ?')
 
-  const createPost = db.transaction((authorId: number, body: string, now: number) => {
+  const createPost = (authorId: number, body: string, now: number) => {
     const { id } = insert.get(authorId, body, now)!
     return byId.get(id)!
-  })
-  const updatePost = db.transaction((id: number, authorId: number, body: string, now: number) => {
+  }
+  const updatePost = (id: number, authorId: number, body: string, now: number) => {
     const updated = update.get(body, now, id, authorId)
     return updated ? byId.get(updated.id)! : null
-  })
+  }
 
   return {
-    createPost: (authorId, body, now) => run(() => createPost.immediate(authorId, body, now)),
+    createPost: (authorId, body, now) => run.write(() => createPost(authorId, body, now)),
     getPost: (id) => run(() => byId.get(id) ?? null),
     listPosts: (request) => run(() => page.all(pageBound(request), checkLimit(request.limit))),
     listPostsByAuthor: (authorId, request) =>
       run(() => byAuthor.all(authorId, pageBound(request), checkLimit(request.limit))),
-    updatePost: (id, authorId, body, now) => run(() => updatePost.immediate(id, authorId, body, now)),
+    updatePost: (id, authorId, body, now) => run.write(() => updatePost(id, authorId, body, now)),
     deletePost: (id, authorId) =>
-      run(() => (authorId === null ? removeAny.run(id) : removeOwn.run(id, authorId)).changes > 0),
+      run.write(() => (authorId === null ? removeAny.run(id) : removeOwn.run(id, authorId)).changes > 0),
   }
 }

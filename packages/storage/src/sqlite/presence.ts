@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { PresenceStore } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqlitePresenceStore(db: Database, run: SqliteRunner): PresenceStore {
   const open = db.prepare<[number, string, number], { id: number }>(
@@ -17,13 +17,13 @@ export function createSqlitePresenceStore(db: Database, run: SqliteRunner): Pres
   )
 
   return {
-    openPresence: (userId, instanceId, at) => run(() => open.get(userId, instanceId, at)!.id),
+    openPresence: (userId, instanceId, at) => run.write(() => open.get(userId, instanceId, at)!.id),
     closePresence: (id, at) =>
-      run(() => {
+      run.write(() => {
         close.run(at, id)
       }),
     closeInstancePresence: (instanceId, at) =>
-      run(() => {
+      run.write(() => {
         closeInstance.run(at, instanceId)
       }),
     usersOnlineSince: (since) => run(() => onlineSince.all(since).map((row) => row.id)),

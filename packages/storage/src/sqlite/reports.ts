@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { checkLimit, pageBound } from '../paging.js'
 import { selectReports } from '../sql/columns.js'
 import type { NewPostReport, PostReportRow, ReportStore, StoredReport } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteReportStore(db: Database, run: SqliteRunner): ReportStore {
   const insert = db.prepare<[NewPostReport], { id: number }>(
@@ -18,14 +18,14 @@ export function createSqliteReportStore(db: Database, run: SqliteRunner): Report
   )
   const countOpen = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM post_reports WHERE resolved_at IS NULL')
 
-  const create = db.transaction((report: NewPostReport): StoredReport => {
+  const create = (report: NewPostReport): StoredReport => {
     const inserted = insert.get(report)
     if (inserted) return { report: byId.get(inserted.id)!, duplicate: false }
     return { report: openOf.get(report.postId, report.reporterId)!, duplicate: true }
-  })
+  }
 
   return {
-    create: (report) => run(() => create.immediate(report)),
+    create: (report) => run.write(() => create(report)),
     get: (id) => run(() => byId.get(id) ?? null),
     listOpen: (request) => run(() => openPage.all(pageBound(request), checkLimit(request.limit))),
     countOpen: () => run(() => countOpen.get()!.n),

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { sessionColumns } from '../sql/columns.js'
 import type { SessionRow, SessionStore } from '../types.js'
-import type { SqliteRunner } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteSessionStore(db: Database, run: SqliteRunner): SessionStore {
   const insert = db.prepare<[SessionRow]>(
@@ -24,21 +24,21 @@ export function createSqliteSessionStore(db: Database, run: SqliteRunner): Sessi
 
   return {
     createSession: (session) =>
-      run(() => {
+      run.write(() => {
         insert.run(session)
       }),
     getSession: (tokenHash) => run(() => get.get(tokenHash) ?? null),
     touchSession: (tokenHash, now) =>
-      run(() => {
+      run.write(() => {
         touch.run(now, tokenHash)
       }),
     deleteSession: (tokenHash) =>
-      run(() => {
+      run.write(() => {
         remove.run(tokenHash)
       }),
     deleteUserSessions: (userId, exceptTokenHash) =>
-      run(() => removeUserSessions.all(userId, exceptTokenHash ?? null).map((row) => row.tokenHash)),
+      run.write(() => removeUserSessions.all(userId, exceptTokenHash ?? null).map((row) => row.tokenHash)),
     listUserSessions: (userId) => run(() => listForUser.all(userId)),
-    deleteExpiredSessions: (now, idleBefore) => run(() => removeExpired.run(now, idleBefore).changes),
+    deleteExpiredSessions: (now, idleBefore) => run.write(() => removeExpired.run(now, idleBefore).changes),
   }
 }

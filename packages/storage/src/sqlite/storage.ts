@@ -11,7 +11,7 @@ import type { Storage } from '../types.js'
 import { createSqliteAuditStore } from './audit.js'
 import { createSqliteBlockStore } from './blocks.js'
 import { checkSqlite } from './check.js'
-import { createRunner, toStorageError } from './errors.js'
+import { toStorageError } from './errors.js'
 import { createSqliteLoginFailureStore } from './login-failures.js'
 import { createSqliteMessageStore } from './messages.js'
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
@@ -19,6 +19,7 @@ import { createSqliteModerationStore } from './moderation.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
 import { createSqliteReportStore } from './reports.js'
+import { createRunner } from './runner.js'
 import { createSqliteSessionStore } from './sessions.js'
 import { createSqliteUserStore } from './users.js'
 
@@ -78,6 +79,8 @@ export async function createSqliteStorage(db: Database.Database): Promise<Storag
       }
     },
     close: async () => {
+      // Writes already queued are committed (or failed) first: a close never drops one silently.
+      await run.drain()
       if (db.open) db.close()
     },
   }

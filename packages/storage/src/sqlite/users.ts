@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { userColumns } from '../sql/columns.js'
 import type { NewUser, Role, UserRow, UserStore } from '../types.js'
-import { notFound, type SqliteRunner } from './errors.js'
+import { notFound } from './errors.js'
+import type { SqliteRunner } from './runner.js'
 
 export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStore {
   const insert = db.prepare<[string, string, string, Role, number], UserRow>(
@@ -29,16 +30,18 @@ export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStor
 
   return {
     createUser: (user: NewUser) =>
-      run(() => insert.get(user.username, user.usernameKey, user.passwordHash, user.role ?? 'member', user.createdAt)!),
+      run.write(
+        () => insert.get(user.username, user.usernameKey, user.passwordHash, user.role ?? 'member', user.createdAt)!,
+      ),
     getUserById: (id) => run(() => byId.get(id) ?? null),
     getUserByKey: (usernameKey) => run(() => byKey.get(usernameKey) ?? null),
     getUsersByIds: (ids) => run(() => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)))),
     listUsers: () => run(() => all.all()),
     countAdmins: () => run(() => admins.get()!.n),
     updatePasswordHash: (userId, passwordHash) =>
-      run(() => mustChange(setHash.run(passwordHash, userId).changes, userId)),
-    setRole: (userId, role) => run(() => mustChange(setRole.run(role, userId).changes, userId)),
-    setSuspension: (userId, until) => run(() => mustChange(setSuspension.run(until, userId).changes, userId)),
-    deleteUser: (userId) => run(() => db.transaction(() => mustChange(remove.run(userId).changes, userId)).immediate()),
+      run.write(() => mustChange(setHash.run(passwordHash, userId).changes, userId)),
+    setRole: (userId, role) => run.write(() => mustChange(setRole.run(role, userId).changes, userId)),
+    setSuspension: (userId, until) => run.write(() => mustChange(setSuspension.run(until, userId).changes, userId)),
+    deleteUser: (userId) => run.write(() => mustChange(remove.run(userId).changes, userId)),
   }
 }
