@@ -125,9 +125,8 @@ export function createAuth(options: CreateAuthOptions): Auth {
   async function storeNewPassword(userId: number, newPassword: string, keepTokenHash?: string): Promise<string[]> {
     checkPassword(newPassword, config)
     const passwordHash = await hasher.hash(newPassword)
-    // Hash first, then sessions: once the new hash is in, the old password opens no new session.
-    await storage.users.updatePasswordHash(userId, passwordHash)
-    return storage.sessions.deleteUserSessions(userId, keepTokenHash)
+    // One transaction: the new hash, a new password version, and every other session ended.
+    return storage.passwords.changePassword(userId, passwordHash, keepTokenHash)
   }
 
   return {
@@ -164,13 +163,17 @@ export function createAuth(options: CreateAuthOptions): Auth {
         log.warn({ userId: user.id, ip: client.ip ?? null }, 'login refused: account suspended')
         throw suspended(user.suspendedUntil!)
       }
-      if (hasher.needsRehash(user.passwordHash)) {
-        await storage.users.updatePasswordHash(user.id, await hasher.hash(password))
-        log.info({ userId: user.id }, 'password rehashed with current parameters')
+      const rehash = hasher.needsRehash(user.passwordHash) ? await hasher.hash(password) : null
+      const { issued, row } = sessions.newSession(user.id, client)
+      // The password may have been changed or reset while argon2 ran: then the hash verified above is
+      // no longer the user's, and neither a session nor a rehash of the old password may be written.
+      if (!(await storage.passwords.createLoginSession(row, user.passwordHash, rehash))) {
+        log.warn({ userId: user.id, ip: client.ip ?? null }, 'login refused: password changed during sign-in')
+        throw invalidCredentials()
       }
-      const session = await sessions.issue(user.id, client)
+      if (rehash !== null) log.info({ userId: user.id }, 'password rehashed with current parameters')
       log.info({ userId: user.id, ip: client.ip ?? null }, 'login')
-      return { user: publicUser(user), session }
+      return { user: publicUser(user), session: issued }
     },
 
     async authenticate(token) {

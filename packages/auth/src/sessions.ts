@@ -27,11 +27,12 @@ export function isSuspended(user: UserRow, now: number): boolean {
 export function createSessions(deps: { storage: Storage; config: AuthConfig; now: () => number }) {
   const { storage, config, now } = deps
 
-  async function issue(userId: number, client: ClientInfo = {}): Promise<IssuedSession> {
+  /** A new token and the row to store for it (only the hash is kept). */
+  function newSession(userId: number, client: ClientInfo = {}): { issued: IssuedSession; row: SessionRow } {
     const token = newToken()
     const createdAt = now()
     const expiresAt = createdAt + config.sessionAbsoluteMs
-    await storage.sessions.createSession({
+    const row: SessionRow = {
       tokenHash: hashToken(token),
       userId,
       createdAt,
@@ -39,15 +40,22 @@ export function createSessions(deps: { storage: Storage; config: AuthConfig; now
       expiresAt,
       userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
       ip: client.ip ?? null,
-    })
-    return { token, expiresAt }
+    }
+    return { issued: { token, expiresAt }, row }
+  }
+
+  async function issue(userId: number, client: ClientInfo = {}): Promise<IssuedSession> {
+    const { issued, row } = newSession(userId, client)
+    await storage.sessions.createSession(row)
+    return issued
   }
 
   /** The live session of a token and its user, or null; ends sessions found expired or suspended. */
   async function lookup(token: string | null | undefined): Promise<{ user: UserRow; session: SessionRow } | null> {
     if (!token || !isWellFormedToken(token)) return null
     const tokenHash = hashToken(token)
-    const session = await storage.sessions.getSession(tokenHash)
+    // Null too for a session issued before the user's last password change or reset.
+    const session = await storage.passwords.getCurrentSession(tokenHash)
     if (!session) return null
     const at = now()
     if (session.expiresAt <= at || session.lastSeenAt + config.sessionIdleMs <= at) {
@@ -71,5 +79,5 @@ export function createSessions(deps: { storage: Storage; config: AuthConfig; now
     await storage.sessions.deleteSession(hashToken(token))
   }
 
-  return { issue, lookup, revoke }
+  return { newSession, issue, lookup, revoke }
 }

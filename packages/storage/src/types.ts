@@ -156,6 +156,27 @@ export interface SessionStore {
   deleteExpiredSessions(now: number, idleBefore: number): Promise<number>
 }
 
+/**
+ * Passwords and the sessions they govern (issue 14). Every `password_hash` change raises the user's
+ * password version (a trigger, whatever the path); a session is valid only under the version it was
+ * issued with. Each method's check and writes are one transaction.
+ */
+export interface PasswordStore {
+  /**
+   * A login that verified `verifiedHash`: only if it is still the user's hash, stores `rehash` (same
+   * password, new parameters; the user's sessions stay valid) and creates `session`. Returns false,
+   * writing nothing, when the password was changed (or the user deleted) since it was read.
+   */
+  createLoginSession(session: SessionRow, verifiedHash: string, rehash: string | null): Promise<boolean>
+  /**
+   * Stores a new password hash and ends every session of the user except `keepTokenHash`, which stays
+   * valid under the new version. Returns the ended token hashes. Unknown user: `STORAGE_NOT_FOUND`.
+   */
+  changePassword(userId: number, passwordHash: string, keepTokenHash?: string): Promise<string[]>
+  /** The session, or null when missing or issued before the user's last password change. */
+  getCurrentSession(tokenHash: string): Promise<SessionRow | null>
+}
+
 export interface PostStore {
   createPost(authorId: number, body: string, now: number): Promise<PostRow>
   getPost(id: number): Promise<PostRow | null>
@@ -352,6 +373,7 @@ export interface Storage {
   readonly users: UserStore
   readonly loginFailures: LoginFailureStore
   readonly sessions: SessionStore
+  readonly passwords: PasswordStore
   readonly posts: PostStore
   readonly messages: MessageStore
   readonly blocks: BlockStore

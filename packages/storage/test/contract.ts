@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
 import { runModerationContract } from './contract-moderation.js'
+import { runPasswordContract } from './contract-passwords.js'
 
 export type OpenStorage = () => Promise<Storage>
 export type CleanupStorage = (storage: Storage) => Promise<void>
@@ -653,6 +654,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     })
 
     runModerationContract(() => storage)
+    runPasswordContract(() => storage)
 
     describe('closing', () => {
       it('answers STORAGE_UNAVAILABLE after close', async () => {

@@ -82,7 +82,9 @@ describe('SQLite: file, pragmas and migrations', () => {
     await (await openSqliteStorage(file.path)).close()
     file.withRawDb((db) => {
       db.pragma('foreign_keys = OFF')
-      db.exec(`INSERT INTO sessions VALUES ('orphan', 4242, ${T0}, ${T0}, ${T0 + 1}, NULL, NULL)`)
+      db.exec(
+        `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, user_agent, ip) VALUES ('orphan', 4242, ${T0}, ${T0}, ${T0 + 1}, NULL, NULL)`,
+      )
     })
     const storage = await openSqliteStorage(file.path)
     const problems = await storage.check()

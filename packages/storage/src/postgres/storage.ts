@@ -14,6 +14,7 @@ import { createPostgresLoginFailureStore } from './login-failures.js'
 import { createPostgresMessageStore } from './messages.js'
 import { migratePostgres, postgresSchemaVersion } from './migrate.js'
 import { createPostgresModerationStore } from './moderation.js'
+import { createPostgresPasswordStore } from './passwords.js'
 import { createPostgresPostStore } from './posts.js'
 import { createPostgresPresenceStore } from './presence.js'
 import { createPostgresReportStore } from './reports.js'
@@ -73,6 +74,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     users: createPostgresUserStore(db),
     loginFailures: createPostgresLoginFailureStore(db),
     sessions: createPostgresSessionStore(db),
+    passwords: createPostgresPasswordStore(db),
     posts: createPostgresPostStore(db),
     messages: createPostgresMessageStore(db),
     blocks: createPostgresBlockStore(db),

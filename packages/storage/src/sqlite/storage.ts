@@ -16,6 +16,7 @@ import { createSqliteLoginFailureStore } from './login-failures.js'
 import { createSqliteMessageStore } from './messages.js'
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
 import { createSqliteModerationStore } from './moderation.js'
+import { createSqlitePasswordStore } from './passwords.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
 import { createSqliteReportStore } from './reports.js'
@@ -60,6 +61,7 @@ export async function createSqliteStorage(db: Database.Database): Promise<Storag
     users: createSqliteUserStore(db, run),
     loginFailures: createSqliteLoginFailureStore(db, run),
     sessions: createSqliteSessionStore(db, run),
+    passwords: createSqlitePasswordStore(db, run),
     posts: createSqlitePostStore(db, run),
     messages: createSqliteMessageStore(db, run),
     blocks: createSqliteBlockStore(db, run),
