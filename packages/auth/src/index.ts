@@ -4,7 +4,17 @@
  */
 export type { AccountExport } from './account-export.js'
 export type { AccountApi, SessionInfo } from './accounts.js'
+export {
+  type Attempt,
+  type AttemptKind,
+  type AttemptLimiter,
+  type AttemptLimits,
+  createAttemptLimiter,
+  defaultAttemptLimits,
+} from './attempt-limiter.js'
+export { type AttemptCount, type AttemptStore, createMemoryAttemptStore } from './attempt-store.js'
 export { type Auth, type Authenticated, type CreateAuthOptions, createAuth, type PublicUser } from './auth.js'
+export { clientAddressKey } from './client-address.js'
 export {
   type AuthConfig,
   defaultAuthConfig,
@@ -15,6 +25,7 @@ export {
 } from './config.js'
 export type { AuthLogger } from './logger.js'
 export { type ModeratedUser, type ModerationApi, SUSPENDED_FOR_GOOD } from './moderation.js'
+export { type OpenAttemptLimiterOptions, openAttemptLimiter } from './open-attempt-limiter.js'
 export { createArgon2Hasher, type PasswordHasher } from './password.js'
 export { MAX_REASON_LENGTH } from './reason.js'
 export type { RevokeEvent, RevokeListener, RevokeReason } from './revocation.js'
