@@ -33,10 +33,13 @@ export const viewsPlugin = fp<{ viewsDir: string }>(
   async (app, { viewsDir }) => {
     const eta = new Eta({ views: viewsDir, cache: true, autoEscape: true, defaultExtension: '.eta' })
     app.decorateReply('view', function (this: FastifyReply, template: string, data: PageData) {
+      const url = this.request.url
+      const query = url.indexOf('?')
       const context: PageContext = {
         user: this.request.user,
-        csrfToken: this.csrfToken(),
-        path: this.request.url.split('?')[0] ?? '/',
+        // A page that already signed a token for its own markup passes it, so the page carries one token.
+        csrfToken: typeof data.csrfToken === 'string' ? data.csrfToken : this.csrfToken(),
+        path: query === -1 ? url : url.slice(0, query),
       }
       const html = eta.render(template, { ...context, ...data })
       // Pages show per-user content: never store them in shared or browser caches.

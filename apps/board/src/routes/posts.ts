@@ -13,6 +13,7 @@ import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
 import type { BoardMetrics } from '../metrics/board-metrics.js'
 import { requireUser } from '../plugins/session.js'
+import { createPostListRenderer, escapeHtml } from '../render/post-list.js'
 import type { ChatPanelView } from './chat.js'
 import { CsrfOnlyBody, type FieldErrors, field, normalizeNewlines } from './forms.js'
 
@@ -59,6 +60,13 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
   app,
   { storage, events, now, chatPanel, metrics },
 ) => {
+  // One renderer per board: posts' HTML is shared by every viewer of this instance (render/post-list.ts).
+  const postList = createPostListRenderer()
+  // Edits and deletions (from any instance, over the bus) free their HTML early; a stale entry would
+  // not be used anyway, as every entry is checked against the row it is rendered for.
+  const unsubscribe = events.subscribe((event) => postList.forget(event.type === 'deleted' ? event.id : event.post.id))
+  app.addHook('onClose', async () => unsubscribe())
+
   async function renderBoard(
     request: AnyRequest,
     reply: AnyReply,
@@ -70,9 +78,16 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
     const rows = await storage.posts.listPosts({ before, limit: PAGE_SIZE + 1 })
     const page = rows.slice(0, PAGE_SIZE)
     const olderCursor = rows.length > PAGE_SIZE ? (page.at(-1)?.id ?? null) : null
+    // One token for the whole page (each csrfToken() call signs a fresh one), escaped once.
+    const csrfToken = reply.csrfToken()
     return reply.code(status).view('board', {
       title: 'Board',
-      posts: page.map((post) => presentPost(post, user.id)),
+      csrfToken,
+      postsHtml: postList.render(page, {
+        id: user.id,
+        isAdmin: user.role === 'admin',
+        csrfTokenHtml: escapeHtml(csrfToken),
+      }),
       olderCursor,
       isFirstPage: before === undefined,
       before: before ?? null,
