@@ -40,20 +40,36 @@ export interface StoreUploadOptions {
 }
 
 const MAX_STEM_LENGTH = 48
+/**
+ * The client's name is cut to this many UTF-16 units before any pattern runs: the stem keeps 48
+ * characters, and NFKD or a few separators cannot need more. Nothing below scales with the raw name.
+ */
+const MAX_STEM_INPUT = 4 * MAX_STEM_LENGTH
 const PUBLISH_ATTEMPTS = 8
+
+function isSeparator(code: number): boolean {
+  return code === 0x2d /* - */ || code === 0x5f /* _ */
+}
+
+/** Drops leading and trailing `-`/`_` in one pass each (a regex like `/[-_]+$/` backtracks quadratically). */
+function trimSeparators(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && isSeparator(text.charCodeAt(start))) start++
+  while (end > start && isSeparator(text.charCodeAt(end - 1))) end--
+  return text.slice(start, end)
+}
 
 /** A readable, safe stem from the client's file name; the name itself is never used as a path. */
 export function sanitiseStem(clientFileName: string): string {
-  const base = clientFileName.split(/[/\\]/).pop() ?? ''
+  const base = clientFileName.slice(Math.max(clientFileName.lastIndexOf('/'), clientFileName.lastIndexOf('\\')) + 1)
   const dot = base.lastIndexOf('.')
-  const withoutExtension = dot > 0 ? base.slice(0, dot) : base
-  const stem = withoutExtension
+  const withoutExtension = (dot > 0 ? base.slice(0, dot) : base).slice(0, MAX_STEM_INPUT)
+  const readable = withoutExtension
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents off: é → e
     .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^[-_]+|[-_]+$/g, '')
-    .slice(0, MAX_STEM_LENGTH)
-    .replace(/[-_]+$/g, '')
+  const stem = trimSeparators(trimSeparators(readable).slice(0, MAX_STEM_LENGTH))
   return stem === '' ? 'upload' : stem
 }
 

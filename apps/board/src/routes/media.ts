@@ -38,9 +38,10 @@ export function formatBytes(bytes: number): string {
 }
 
 export const mediaRoutes: BoardPlugin<MediaRoutesOptions> = async (app, { library, maxUploadBytes }) => {
-  await app.register(multipart, {
-    limits: { fileSize: maxUploadBytes, files: 1, fields: 4, fieldSize: 1024, parts: 6 },
-  })
+  // headerSize (busboy's, missing from @fastify/multipart's types): a part's headers are cut at 1 KiB,
+  // so a client file name cannot be the default 80 KiB long.
+  const limits = { fileSize: maxUploadBytes, files: 1, fields: 4, fieldSize: 1024, parts: 6, headerSize: 1024 }
+  await app.register(multipart, { limits })
 
   async function renderList(
     reply: AnyReply,
