@@ -1,11 +1,11 @@
-/** The launcher against Debian's Chromium and a real TLS server on port 0. */
+/** The launcher against a real Chromium (the one findChromium picks) and a real TLS server on port 0. */
 import { createHash, X509Certificate } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_FLAGS, chromiumPath, launchChromium, spkiHash } from '../src/index.js'
+import { CHROMIUM_FLAGS, findChromium, type LaunchChromiumOptions, launchChromium, spkiHash } from '../src/index.js'
 import { startTlsServer, type TlsServer } from './tls-server.js'
 
 let site: TlsServer
@@ -23,8 +23,8 @@ afterAll(async () => {
   await site?.close()
 })
 
-async function launch(certPem: Buffer): Promise<Browser> {
-  const browser = await launchChromium(certPem)
+async function launch(certPem: Buffer, options: LaunchChromiumOptions = {}): Promise<Browser> {
+  const browser = await launchChromium(certPem, options)
   browsers.push(browser)
   return browser
 }
@@ -34,15 +34,12 @@ describe('launchChromium', () => {
     const dir = await mkdtemp(join(tmpdir(), 'parley-no-chromium-'))
     const missing = join(dir, 'chromium')
     await expect(launchChromium(site.certs.cert, { executablePath: missing })).rejects.toThrow(
-      `Chromium not found at ${missing}: install the Debian "chromium" package (or set CHROMIUM_PATH)`,
+      `Chromium not found at ${missing}`,
     )
     await rm(dir, { recursive: true })
   })
 
-  it('takes CHROMIUM_PATH when set, else /usr/bin/chromium', () => {
-    expect(chromiumPath({})).toBe('/usr/bin/chromium')
-    expect(chromiumPath({ CHROMIUM_PATH: '' })).toBe('/usr/bin/chromium')
-    expect(chromiumPath({ CHROMIUM_PATH: '/opt/chromium/chrome' })).toBe('/opt/chromium/chrome')
+  it('runs with the shared flags', () => {
     expect(CHROMIUM_FLAGS).toEqual([
       '--headless',
       '--no-sandbox',
@@ -62,12 +59,13 @@ describe('launchChromium', () => {
 
   it('opens the test server trusting exactly its certificate, with a fresh profile per launch', async () => {
     const url = `https://127.0.0.1:${site.port}/`
-    const first = await launch(site.certs.cert)
+    // --enable-automation only lets profilePath read the command line; it changes no profile handling.
+    const first = await launch(site.certs.cert, { extraArgs: ['--enable-automation'] })
     const page = await first.newPage()
     await page.goto(url)
     expect(await page.textContent('#hello')).toBe('hello over TLS')
 
-    const second = await launch(site.certs.cert)
+    const second = await launch(site.certs.cert, { extraArgs: ['--enable-automation'] })
     const [firstProfile, secondProfile] = [await profilePath(first), await profilePath(second)]
     expect(firstProfile).toContain(tmpdir())
     expect(secondProfile).toContain(tmpdir())
@@ -78,13 +76,38 @@ describe('launchChromium', () => {
     const refused = await other.newPage()
     await expect(refused.goto(url)).rejects.toThrow(/ERR_CERT/)
   })
+
+  it('says on one line which Chromium it launched: version, path and where it came from', async () => {
+    const lines: string[] = []
+    const browser = await launch(site.certs.cert, { report: (line) => lines.push(line) })
+    const found = await findChromium()
+    expect(lines).toEqual([`Chromium ${browser.version()}: ${found.path} (${found.source})`])
+    expect(browser.version()).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+  })
+
+  it('runs the packaged Chromium (@sparticuz/chromium) when neither CHROMIUM_PATH nor a system one is there', async () => {
+    const packaged = await findChromium({ env: { PATH: '' } })
+    expect(packaged.source).toMatch(/^@sparticuz\/chromium \d+\.\d+\.\d+$/)
+    const lines: string[] = []
+    const browser = await launch(site.certs.cert, {
+      executablePath: packaged.path,
+      report: (line) => lines.push(line),
+    })
+    const page = await browser.newPage()
+    await page.goto(`https://127.0.0.1:${site.port}/`)
+    expect(await page.textContent('#hello')).toBe('hello over TLS')
+    expect(lines).toEqual([`Chromium ${browser.version()}: ${packaged.path} (executablePath option)`])
+  })
 })
 
-/** The user-data dir a browser runs with, as chrome://version shows it. */
+/**
+ * The user-data dir a browser runs with, from its command line over CDP (the packaged headless
+ * shell has no chrome://version page; CDP answers only to a browser run with --enable-automation).
+ */
 async function profilePath(browser: Browser): Promise<string> {
-  const page = await browser.newPage()
-  await page.goto('chrome://version')
-  const path = (await page.textContent('#profile_path'))?.trim() ?? ''
-  await page.close()
-  return path
+  const cdp = await browser.newBrowserCDPSession()
+  const { arguments: args } = await cdp.send('Browser.getBrowserCommandLine')
+  await cdp.detach()
+  const flag = args.find((arg) => arg.startsWith('--user-data-dir='))
+  return flag?.slice('--user-data-dir='.length) ?? ''
 }
