@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Auth } from '@parley/auth'
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
+import { buildAssets } from './assets/build.js'
 import type { BoardConfig } from './config.js'
 import type { PostEvents } from './events/post-events.js'
 import type { Revocations } from './events/revocations.js'
@@ -38,6 +38,7 @@ import { healthRoutes } from './routes/health.js'
 import { mediaRoutes } from './routes/media.js'
 import { moderationRoutes } from './routes/moderation.js'
 import { postsRoutes } from './routes/posts.js'
+import { staticRoutes } from './routes/static.js'
 
 export interface BoardDeps {
   logger: FastifyBaseLogger
@@ -89,16 +90,12 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   await app.register(sessionDecorators)
   await app.register(csrfPlugin)
   await app.register(sameOriginPlugin)
-  await app.register(viewsPlugin, { viewsDir })
+  // public/ read, hashed and compressed once (content-hashed URLs, immutable caching: assets/build.ts).
+  const assets = await buildAssets(publicDir)
+  await app.register(viewsPlugin, { viewsDir, assetUrl: (name) => assets.url(name) })
   await app.register(rateLimit, { global: false })
 
-  await app.register(fastifyStatic, {
-    root: publicDir,
-    prefix: '/static/',
-    // Short cache with revalidation: the files change with each release and carry no version in their name.
-    maxAge: '1h',
-    index: false,
-  })
+  await app.register(staticRoutes, { assets })
   await app.register(healthRoutes, { storage })
 
   // Everything below knows who is signed in.

@@ -70,11 +70,14 @@ describe('GET /chat', () => {
     expect(csp).toContain("connect-src 'self' wss://localhost:8182 wss://127.0.0.1:8182")
     expect(csp).not.toContain('unsafe-inline')
     const found = scripts(chat.body)
-    expect(found).toEqual([{ attributes: ' type="module" src="/static/chat.js"', body: '' }])
+    // Content-hashed URLs (routes/static.ts): `/static/chat.<hash>.js`.
+    expect(found).toEqual([
+      { attributes: expect.stringMatching(/^ type="module" src="\/static\/chat\.[\w-]{16}\.js"$/), body: '' },
+    ])
     expect(chat.body).not.toMatch(/<style\b/i)
     expect(chat.body).not.toMatch(/\sstyle=/i)
     expect(chat.body).not.toMatch(/\son[a-z]+=/i)
-    expect(chat.body).toContain('<link rel="stylesheet" href="/static/chat.css">')
+    expect(chat.body).toMatch(/<link rel="stylesheet" href="\/static\/chat\.[\w-]{16}\.css">/)
   })
 })
 
@@ -86,13 +89,13 @@ describe('the compact panel on the board', () => {
     expect(attribute(board, 'data-gateway-url')).toBe('wss://localhost:8182/')
     expect(board).toContain('<a class="chat-open-full" href="/chat">Open full chat</a>')
     expect(scripts(board).map((script) => script.attributes)).toEqual([
-      ' src="/static/board.js" defer',
-      ' type="module" src="/static/chat.js"',
+      expect.stringMatching(/^ src="\/static\/board\.[\w-]{16}\.js" defer$/),
+      expect.stringMatching(/^ type="module" src="\/static\/chat\.[\w-]{16}\.js"$/),
     ])
     expect(scripts(board).every((script) => script.body === '')).toBe(true)
     const media = (await alice.get('/media')).body
     expect(media).not.toContain('data-chat')
-    expect(media).not.toContain('/static/chat.js')
+    expect(media).not.toContain('/static/chat.')
   })
 })
 
@@ -124,7 +127,7 @@ describe('without a chat gateway', () => {
       const chat = await bob.get('/chat')
       expect(chat.statusCode).toBe(200)
       expect(chat.body).toContain('The chat is not configured on this server')
-      expect(chat.body).not.toContain('/static/chat.js')
+      expect(chat.body).not.toContain('/static/chat.')
       const page = (await bob.get('/')).body
       expect(page).not.toContain('data-chat')
       expect(page).toContain('class="board-layout"')

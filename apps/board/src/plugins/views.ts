@@ -20,6 +20,8 @@ export interface PageContext {
   csrfToken: string
   /** Path of the current page, to mark the active navigation link. */
   path: string
+  /** The content-hashed URL of a file of public/ (`asset('board.css')`). */
+  asset: (name: string) => string
 }
 
 declare module 'fastify' {
@@ -29,8 +31,14 @@ declare module 'fastify' {
   }
 }
 
-export const viewsPlugin = fp<{ viewsDir: string }>(
-  async (app, { viewsDir }) => {
+export interface ViewsOptions {
+  viewsDir: string
+  /** URLs of public/ files for templates (assets/build.ts). */
+  assetUrl: (name: string) => string
+}
+
+export const viewsPlugin = fp<ViewsOptions>(
+  async (app, { viewsDir, assetUrl }) => {
     const eta = new Eta({ views: viewsDir, cache: true, autoEscape: true, defaultExtension: '.eta' })
     app.decorateReply('view', function (this: FastifyReply, template: string, data: PageData) {
       const url = this.request.url
@@ -40,6 +48,7 @@ export const viewsPlugin = fp<{ viewsDir: string }>(
         // A page that already signed a token for its own markup passes it, so the page carries one token.
         csrfToken: typeof data.csrfToken === 'string' ? data.csrfToken : this.csrfToken(),
         path: query === -1 ? url : url.slice(0, query),
+        asset: assetUrl,
       }
       const html = eta.render(template, { ...context, ...data })
       // Pages show per-user content: never store them in shared or browser caches.

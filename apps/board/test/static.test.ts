@@ -1,0 +1,103 @@
+/**
+ * public/ served from memory (routes/static.ts, assets/build.ts): pages link content-hashed URLs that
+ * are cached as immutable, each file comes as brotli, gzip or plain bytes by Accept-Encoding, and the
+ * chat modules import each other by hashed name.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { publicDir } from '../src/paths.js'
+import { IMMUTABLE, REVALIDATE } from '../src/routes/static.js'
+import { Client, createTestBoard, type TestBoard } from './support.js'
+
+let board: TestBoard
+let alice: Client
+let links: Record<string, string>
+
+beforeAll(async () => {
+  board = await createTestBoard()
+  alice = new Client(board.app)
+  await alice.register('alice', 'alice password')
+  const page = (await alice.get('/')).body
+  links = Object.fromEntries(
+    [...page.matchAll(/(?:href|src)="(\/static\/([\w-]+)\.[\w-]{16}(\.\w+))"/g)].map((m) => [`${m[2]}${m[3]}`, m[1]!]),
+  )
+})
+afterAll(async () => {
+  await board?.close()
+})
+
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body)
+  if (encoding === 'gzip') return gunzipSync(body)
+  return body
+}
+
+describe('static files', () => {
+  it('are linked from pages by content-hashed URL and cached as immutable', async () => {
+    expect(Object.keys(links).sort()).toEqual(['board.css', 'board.js', 'chat.css', 'chat.js'])
+    const css = await alice.get(links['board.css']!)
+    expect(css.statusCode).toBe(200)
+    expect(css.headers['cache-control']).toBe(IMMUTABLE)
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
+    expect(css.headers.vary).toBe('accept-encoding')
+    expect(css.rawPayload.equals(await readFile(join(publicDir, 'board.css')))).toBe(true)
+  })
+
+  it('sends brotli, else gzip, else plain bytes, all decoding to the same file', async () => {
+    const url = links['board.js']!
+    const plain = await readFile(join(publicDir, 'board.js'))
+    const cases: [string | undefined, string | undefined][] = [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip;q=0.5', 'gzip'],
+      ['identity', undefined],
+      [undefined, undefined],
+    ]
+    const etags = new Set<string>()
+    for (const [accept, expected] of cases) {
+      const response = await alice.get(url, accept === undefined ? {} : { 'accept-encoding': accept })
+      expect(response.headers['content-encoding'], accept).toBe(expected)
+      expect(Number(response.headers['content-length'])).toBe(response.rawPayload.length)
+      expect(decode(response.rawPayload, expected).equals(plain), accept).toBe(true)
+      if (expected) expect(response.rawPayload.length).toBeLessThan(plain.length)
+      etags.add(String(response.headers.etag))
+    }
+    // One strong validator per representation.
+    expect(etags.size).toBe(3)
+  })
+
+  it('answers If-None-Match with 304 and HEAD with the length but no body', async () => {
+    const url = links['chat.css']!
+    const first = await alice.get(url, { 'accept-encoding': 'br' })
+    const again = await alice.get(url, { 'accept-encoding': 'br', 'if-none-match': String(first.headers.etag) })
+    expect(again.statusCode).toBe(304)
+    expect(again.body).toBe('')
+    const head = await alice.request({ method: 'HEAD', url, headers: { 'accept-encoding': 'br' } })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-length']).toBe(first.headers['content-length'])
+    expect(head.body).toBe('')
+  })
+
+  it('rewrites the chat modules’ imports to hashed names that are served', async () => {
+    const chat = (await alice.get(links['chat.js']!)).body
+    const imports = [...chat.matchAll(/from '\.\/([\w.-]+)'/g)].map((match) => match[1]!)
+    expect(imports.length).toBeGreaterThanOrEqual(3)
+    for (const name of imports) {
+      expect(name).toMatch(/^chat-(connection|model|view)\.[\w-]{16}\.js$/)
+      const module = await alice.get(`/static/${name}`)
+      expect(module.statusCode, name).toBe(200)
+      expect(module.headers['cache-control']).toBe(IMMUTABLE)
+    }
+  })
+
+  it('still serves plain names, with revalidation, and nothing that is not a prepared file', async () => {
+    const plain = await alice.get('/static/board.css')
+    expect(plain.statusCode).toBe(200)
+    expect(plain.headers['cache-control']).toBe(REVALIDATE)
+    for (const url of ['/static/nope.css', '/static/.hidden', '/static/board.0000000000000000.css', '/static/']) {
+      expect((await alice.get(url)).statusCode, url).toBe(404)
+    }
+  })
+})
