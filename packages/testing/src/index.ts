@@ -6,4 +6,5 @@ export { CHROMIUM_FLAGS, type LaunchChromiumOptions, launchChromium, spkiHash } 
 export { TestClock } from './clock.js'
 export { type FindChromiumOptions, type FoundChromium, findChromium, SYSTEM_CHROMIUM_NAMES } from './find-chromium.js'
 export { type Closed, type Outgoing, ProtocolClient, type ProtocolConnectOptions } from './protocol-client.js'
+export { runScriptUntil, type ScriptRun, type ScriptRunOptions } from './script-run.js'
 export { startTcpRelay, type TcpRelay } from './tcp-relay.js'
