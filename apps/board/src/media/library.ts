@@ -4,10 +4,11 @@
  * @module
  */
 import { readdir, realpath, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { type MediaKind, mediaTypeForName } from './content-type.js'
 import { createEtagCache } from './etag.js'
-import { isSafeMediaName, resolveInside } from './names.js'
-import { type MediaReply, type MediaRequest, sendMediaFile, sendNotFound } from './send.js'
+import { createResolvedNames, isSafeMediaName, resolveInside } from './names.js'
+import { type MediaReply, type MediaRequest, openNoFollow, sendMediaFile, sendNotFound } from './send.js'
 import { storeUpload } from './upload.js'
 
 export interface MediaFile {
@@ -35,6 +36,11 @@ export interface MediaLibrary {
    * partial file is deleted). Also maps @fastify/multipart's own file size limit to MediaTooLarge.
    */
   store(stream: NodeJS.ReadableStream, clientFileName: string, maxBytes: number): Promise<MediaFile>
+  /**
+   * Forgets what is remembered about `name` (its resolved path). store() calls it itself; code that
+   * deletes, renames or replaces a media file calls it after the change.
+   */
+  invalidate(name: string): void
 }
 
 export interface MediaLibraryOptions {
@@ -46,15 +52,26 @@ export interface MediaLibraryOptions {
   cacheControl?: string
   /** How many files' content hashes (ETags) to keep in memory. Default 4096. */
   etagCacheEntries?: number
+  /**
+   * How long a name's resolved path is reused (names.ts `createResolvedNames`), in ms. Default 2000;
+   * 0 resolves every request afresh.
+   */
+  resolvedNameTtlMs?: number
 }
 
 const DEFAULT_CACHE_CONTROL = 'private, no-cache'
+const DEFAULT_RESOLVED_NAME_TTL_MS = 2000
 
 export function createMediaLibrary(dir: string, options: MediaLibraryOptions = {}): MediaLibrary {
   const etags = createEtagCache(options.etagCacheEntries)
   const cacheControl = options.cacheControl ?? DEFAULT_CACHE_CONTROL
+  const resolvedNames = createResolvedNames({
+    ttlMs: options.resolvedNameTtlMs ?? DEFAULT_RESOLVED_NAME_TTL_MS,
+    maxEntries: options.etagCacheEntries ?? 4096,
+  })
 
-  // Resolved per call, so a folder re-created or re-pointed while the board runs is still honoured.
+  // Resolved per call (listing, uploads, and names not remembered), so a folder re-created or re-pointed
+  // while the board runs is honoured; remembered names follow within their lifetime (resolvedNameTtlMs).
   const realDir = () => realpath(dir)
 
   async function describe(path: string, name: string): Promise<MediaFile> {
@@ -63,15 +80,23 @@ export function createMediaLibrary(dir: string, options: MediaLibraryOptions = {
     return { name, size: stats.size, mtimeMs: stats.mtimeMs, contentType: type.contentType, kind: type.kind }
   }
 
-  /** The real path for a name, or null (bad name, missing file, missing media folder). */
-  async function resolvePath(name: string): Promise<string | null> {
+  /**
+   * The real path for a name, or null (bad name, missing file, missing media folder); `direct` when the
+   * name is the file itself rather than a symlink to another file inside the folder.
+   */
+  async function resolveName(name: string): Promise<{ path: string; direct: boolean } | null> {
     let base: string
     try {
       base = await realDir()
     } catch {
       return null
     }
-    return resolveInside(base, name)
+    const path = await resolveInside(base, name)
+    return path === null ? null : { path, direct: path === join(base, name) }
+  }
+
+  async function resolvePath(name: string): Promise<string | null> {
+    return (await resolveName(name))?.path ?? null
   }
 
   async function resolve(name: string): Promise<{ path: string; file: MediaFile } | null> {
@@ -107,13 +132,27 @@ export function createMediaLibrary(dir: string, options: MediaLibraryOptions = {
     },
     resolve,
     async send(request, reply, name) {
-      const path = await resolvePath(name)
-      if (path === null) return sendNotFound(reply)
-      return sendMediaFile(request, reply, { path, type: mediaTypeForName(name) }, { etags, cacheControl })
+      const remembered = resolvedNames.get(name)
+      let handle = remembered === undefined ? null : await openNoFollow(remembered)
+      if (handle === null) {
+        // Not remembered, or remembered but gone or swapped for a symlink: resolve as if never seen.
+        resolvedNames.forget(name)
+        const resolved = await resolveName(name)
+        if (resolved === null) return sendNotFound(reply)
+        handle = await openNoFollow(resolved.path)
+        if (handle === null) return sendNotFound(reply)
+        // A symlink inside the folder can be re-pointed without touching the file it names: not kept.
+        if (resolved.direct) resolvedNames.set(name, resolved.path)
+      }
+      return sendMediaFile(request, reply, { handle, type: mediaTypeForName(name) }, { etags, cacheControl })
     },
     async store(stream, clientFileName, maxBytes) {
       const stored = await storeUpload({ realDir: await realDir(), source: stream, clientFileName, maxBytes, etags })
+      resolvedNames.forget(stored.name)
       return describe(stored.path, stored.name)
+    },
+    invalidate(name) {
+      resolvedNames.forget(name)
     },
   }
 }

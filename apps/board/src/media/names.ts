@@ -60,3 +60,42 @@ export async function resolveInside(realDir: string, name: string): Promise<stri
     return null
   }
 }
+
+export interface ResolvedNames {
+  /** The real path resolved for `name` less than the lifetime ago, or undefined. */
+  get(name: string): string | undefined
+  set(name: string, path: string): void
+  /** Drops a name (uploaded, deleted, or found missing when opened). */
+  forget(name: string): void
+}
+
+/**
+ * Recent `resolveInside` answers (realpath of the folder and of the file, stat), so a burst of range
+ * requests for one file does not walk the path again for each. Only successes are kept: a file that
+ * appears (an upload, or a file copied in by hand) is found at once. A kept path is still opened with
+ * O_NOFOLLOW and checked with fstat for every response, so a file deleted or swapped for a symlink
+ * within the lifetime is a failed open, after which the caller forgets the name and resolves again;
+ * what the lifetime bounds is only how long a re-pointed media folder goes unnoticed.
+ */
+export function createResolvedNames(options: { ttlMs: number; maxEntries: number; now?: () => number }): ResolvedNames {
+  const { ttlMs, maxEntries, now = Date.now } = options
+  const entries = new Map<string, { path: string; until: number }>()
+  return {
+    get(name) {
+      const entry = entries.get(name)
+      if (entry === undefined) return undefined
+      if (entry.until > now()) return entry.path
+      entries.delete(name)
+      return undefined
+    },
+    set(name, path) {
+      if (ttlMs <= 0) return
+      entries.delete(name)
+      entries.set(name, { path, until: now() + ttlMs })
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string)
+    },
+    forget(name) {
+      entries.delete(name)
+    },
+  }
+}
