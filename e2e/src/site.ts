@@ -117,6 +117,7 @@ export class Site {
     const config = loadBoardConfig(
       {
         AUTH_RATE_LIMIT: '1000',
+        AUTH_CREATE_RATE_LIMIT: '100000',
         LOG_LEVEL: 'debug',
         DATABASE_PATH: this.dbPath,
         CERTS_DIR: join(this.dir.path, 'certs'),

@@ -40,6 +40,8 @@ export const BoardConfig = Type.Object({
   sessionAbsoluteHours: Type.Integer({ minimum: 1 }),
   /** Login and register attempts per minute, counted per client IP and per account name. */
   authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** New accounts an hour per client IP (IPv6: per /64). */
+  authCreateRateLimitPerHour: Type.Integer({ minimum: 1 }),
   /** Seconds between SSE heartbeat comments (keeps proxies from closing idle streams). */
   sseHeartbeatSeconds: Type.Integer({ minimum: 1 }),
   /** Origins of the chat gateway's WebSocket, allowed by the CSP's connect-src. */
@@ -79,6 +81,7 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
   sessionAbsoluteHours: 'SESSION_ABSOLUTE_HOURS',
   authRateLimitPerMinute: 'AUTH_RATE_LIMIT',
+  authCreateRateLimitPerHour: 'AUTH_CREATE_RATE_LIMIT',
   sseHeartbeatSeconds: 'SSE_HEARTBEAT_SECONDS',
   chatGatewayOrigins: 'CHAT_GATEWAY_ORIGINS',
   chatGatewayUrl: 'CHAT_GATEWAY_URL',
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     sessionIdleMinutes: integer(env.SESSION_IDLE_MINUTES, 30),
     sessionAbsoluteHours: integer(env.SESSION_ABSOLUTE_HOURS, 12),
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT, 10),
+    authCreateRateLimitPerHour: integer(env.AUTH_CREATE_RATE_LIMIT, 20),
     sseHeartbeatSeconds: integer(env.SSE_HEARTBEAT_SECONDS, 25),
     chatGatewayOrigins: (env.CHAT_GATEWAY_ORIGINS ?? 'wss://localhost:8182 wss://127.0.0.1:8182')
       .split(/[\s,]+/)

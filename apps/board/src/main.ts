@@ -3,7 +3,7 @@
  * missing, opens storage, listens, and shuts down gracefully on SIGTERM/SIGINT.
  * @module
  */
-import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
+import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { DEFAULT_PREFIX, openBus } from '@parley/bus'
 import { ensureCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
@@ -60,6 +60,14 @@ async function main(): Promise<void> {
     // Every board and gateway hears it and ends that session's live streams and chat sockets at once.
     onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),
   })
+  // With Redis every board and gateway counts the same sign-in attempts (the keys share BUS_PREFIX).
+  const attempts = openAttemptLimiter({
+    redisUrl: config.redisUrl,
+    prefix: config.busPrefix ?? DEFAULT_PREFIX,
+    limits: { loginPerMinute: config.authRateLimitPerMinute, createPerHour: config.authCreateRateLimitPerHour },
+    log: logger.child({ module: 'attempts' }),
+    clientName: 'parley-board-attempts',
+  })
   const events = await openBusPostEvents(bus, busLogger)
   const revocations = await openRevocations(bus, busLogger)
   const metrics = config.metricsPort === undefined ? undefined : createBoardMetrics(createMetricsRegistry())
@@ -73,6 +81,7 @@ async function main(): Promise<void> {
     revocations,
     now: Date.now,
     metrics,
+    attempts,
   })
   let metricsServer: MetricsServer | null = null
 
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
       await events.close()
       await revocations.close()
       await bus.close()
+      await attempts.close()
       await storage.close()
       logger.info('stopped')
       process.exit(0)

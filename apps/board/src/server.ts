@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import type { Auth } from '@parley/auth'
+import { type AttemptLimiter, type Auth, createAttemptLimiter, createMemoryAttemptStore } from '@parley/auth'
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
@@ -53,6 +53,11 @@ export interface BoardDeps {
   now: () => number
   /** Prometheus metrics (served apart by main.ts); absent: nothing is counted. */
   metrics?: BoardMetrics
+  /**
+   * Sign-in attempt limits shared with the other instances (main.ts: `openAttemptLimiter`, in Redis
+   * when REDIS_URL is set); absent: this process's memory, with the limits of `config`.
+   */
+  attempts?: AttemptLimiter
 }
 
 /** Form posts are small (a post is at most 4000 characters); uploads are multipart with their own limit. */
@@ -101,7 +106,13 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   // Everything below knows who is signed in.
   await app.register(async (pages) => {
     pages.addHook('onRequest', loadSession(auth))
-    await pages.register(authRoutes, { auth, rateLimitPerMinute: config.authRateLimitPerMinute, metrics })
+    const attempts =
+      deps.attempts ??
+      createAttemptLimiter({
+        store: createMemoryAttemptStore(),
+        limits: { loginPerMinute: config.authRateLimitPerMinute, createPerHour: config.authCreateRateLimitPerHour },
+      })
+    await pages.register(authRoutes, { auth, attempts, metrics })
     await pages.register(postsRoutes, {
       storage,
       events,

@@ -50,7 +50,10 @@ export interface TestBoardOptions {
 /** A board on a fresh temp folder (database, certificates, media). Not listening: use inject() or listen(). */
 export async function createTestBoard(options: TestBoardOptions = {}): Promise<TestBoard> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-board-'))
-  const config = loadConfig({ AUTH_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ...options.env }, { repoRoot: dir, cwd: dir })
+  const config = loadConfig(
+    { AUTH_RATE_LIMIT: '1000', AUTH_CREATE_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ...options.env },
+    { repoRoot: dir, cwd: dir },
+  )
   await mkdir(config.mediaDir, { recursive: true })
   if (options.sampleMedia) {
     for (const name of ['sample-clip.mp4', 'sample-tone.wav']) {

@@ -62,6 +62,8 @@ interface Pending {
 const REPEATABLE = new Set<ClientMessage['type']>(['whoelse', 'whoelsesince', 'history'])
 /** Close codes after which reconnecting would only repeat the same violation. */
 const POLICY_CLOSE_CODES = new Set([1003, 1007, 1008, 1009])
+/** The gateway closes a connection that has not signed in within its window (someone slow to type). */
+const SIGN_IN_TIMEOUT_CLOSE = 4004
 /** Remember this many incoming message ids for dedupe. */
 const SEEN_LIMIT = 10_000
 
@@ -217,6 +219,13 @@ export class ChatClient {
     if (this.#state !== 'signing-in') {
       return Promise.reject(new ConnectionError(`cannot sign in while ${this.#state}`))
     }
+    if (!this.#socket) {
+      // Closed while the user was still typing: a fresh connection for this attempt.
+      return this.#open().then((socket) => {
+        this.#attach(socket)
+        return this.#signInRequest(frame)
+      })
+    }
     return new Promise((resolve, reject) => {
       this.#pending.set(frame.id, {
         frame,
@@ -310,6 +319,11 @@ export class ChatClient {
     this.#emit({ type: 'disconnected', code, reason })
     if (this.#stopping) {
       this.#finish({ why: 'local' })
+      return
+    }
+    if (this.#state === 'signing-in' && code === SIGN_IN_TIMEOUT_CLOSE) {
+      // Nothing was lost: the next sign-in request opens a new connection.
+      this.#settleUnanswered()
       return
     }
     if (this.#state !== 'joined' && this.#state !== 'reconnecting') {

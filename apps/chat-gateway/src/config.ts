@@ -15,6 +15,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const LogLevel = Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)))
 const Origin = Type.String({ pattern: '^https?://[^\\s/]+$' })
 
+/** The defaults `loadConfig` gives the abuse limits (createGateway applies none when a field is absent). */
+export const DEFAULT_SIGN_IN_TIMEOUT_SECONDS = 30
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 100
+
 /** What `createGateway` needs. */
 export const GatewayConfig = Type.Object({
   host: Type.String({ minLength: 1 }),
@@ -39,6 +43,10 @@ export const GatewayConfig = Type.Object({
    * Unset: the socket's address is the client's. Never "everything".
    */
   trustProxy: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
+  /** A connection that has not signed in this long is closed (4004); absent: 30 s. */
+  signInTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+  /** Open connections per client address (IPv6: per /64) on this instance; absent: no cap. */
+  maxConnectionsPerIp: Type.Optional(Type.Integer({ minimum: 1 })),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 
@@ -67,6 +75,12 @@ export const ChatConfig = Type.Object({
   /** Session expiry, read from the same variables as the board's so both refuse the same sessions. */
   sessionIdleMinutes: Type.Integer({ minimum: 1 }),
   sessionAbsoluteHours: Type.Integer({ minimum: 1 }),
+  /** Sign-in attempts (`login`, `login {create}`) a minute per client address and per account name. */
+  authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** `lookup`s a minute per client address. */
+  authLookupRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Accounts created an hour per client address. */
+  authCreateRateLimitPerHour: Type.Integer({ minimum: 1 }),
   logLevel: LogLevel,
 })
 export type ChatConfig = Static<typeof ChatConfig>
@@ -86,6 +100,8 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   rateBurst: 'CHAT_RATE_BURST',
   instanceId: 'CHAT_INSTANCE_ID',
   trustProxy: 'TRUST_PROXY',
+  signInTimeoutSeconds: 'CHAT_SIGN_IN_TIMEOUT',
+  maxConnectionsPerIp: 'CHAT_MAX_CONNECTIONS_PER_IP',
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
@@ -100,6 +116,9 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   minPasswordLength: 'MIN_PASSWORD_LENGTH',
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
   sessionAbsoluteHours: 'SESSION_ABSOLUTE_HOURS',
+  authRateLimitPerMinute: 'AUTH_RATE_LIMIT',
+  authLookupRateLimitPerMinute: 'AUTH_LOOKUP_RATE_LIMIT',
+  authCreateRateLimitPerHour: 'AUTH_CREATE_RATE_LIMIT',
   logLevel: 'LOG_LEVEL',
 }
 
@@ -248,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     ratePerSecond: decimal(env.CHAT_RATE_PER_SECOND, 20),
     rateBurst: integer(env.CHAT_RATE_BURST, 60),
     instanceId: env.CHAT_INSTANCE_ID || `${options.hostname ?? hostname()}:${port}`,
+    signInTimeoutSeconds: integer(env.CHAT_SIGN_IN_TIMEOUT, DEFAULT_SIGN_IN_TIMEOUT_SECONDS),
+    maxConnectionsPerIp: integer(env.CHAT_MAX_CONNECTIONS_PER_IP, DEFAULT_MAX_CONNECTIONS_PER_IP),
     ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
     databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),
@@ -263,6 +284,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
     sessionIdleMinutes: integer(env.SESSION_IDLE_MINUTES, 30),
     sessionAbsoluteHours: integer(env.SESSION_ABSOLUTE_HOURS, 12),
+    authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT, 10),
+    authLookupRateLimitPerMinute: integer(env.AUTH_LOOKUP_RATE_LIMIT, 30),
+    authCreateRateLimitPerHour: integer(env.AUTH_CREATE_RATE_LIMIT, 20),
     logLevel: env.LOG_LEVEL || 'info',
   }
   if (!chatConfig.Check(raw)) {

@@ -2,7 +2,7 @@
  * What every command and fan-out handler of one gateway shares. Built once by `createGateway`.
  * @module
  */
-import type { Auth } from '@parley/auth'
+import type { AttemptLimiter, Auth } from '@parley/auth'
 import type { Storage } from '@parley/storage'
 import type { Logger } from 'pino'
 import type { BusEvent, ChatEvents } from './bus-events.js'
@@ -18,6 +18,8 @@ export interface GatewayContext {
   readonly config: GatewayConfig
   readonly storage: Storage
   readonly auth: Auth
+  /** Counts sign-in attempts (`lookup`, `login`, account creation); null: no limit (tests, bench). */
+  readonly attempts: AttemptLimiter | null
   /** `chat:events` on the bus: every instance hears what any instance publishes. */
   readonly events: ChatEvents
   /** Who is online on every instance, private requests and the broadcast ledger. */

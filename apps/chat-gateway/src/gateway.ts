@@ -8,17 +8,19 @@ import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import proxyaddr from '@fastify/proxy-addr'
-import { type Auth, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
+import { type AttemptLimiter, type Auth, clientAddressKey, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
 import { type Bus, createMemoryBus, openTopic } from '@parley/bus'
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
 import type { Logger } from 'pino'
 import { type ServerOptions, WebSocketServer } from 'ws'
+import { AddressCounter } from './address-counter.js'
 import { CHAT_EVENTS_CHANNEL, decodeBusEvent } from './bus-events.js'
 import { catchUp } from './catch-up.js'
+import { CloseCode } from './close-codes.js'
 import { createMemoryCluster } from './cluster/memory-cluster.js'
 import type { ClusterState } from './cluster/types.js'
-import type { GatewayConfig } from './config.js'
+import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS, type GatewayConfig } from './config.js'
 import type { GatewayContext } from './context.js'
 import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
@@ -45,6 +47,11 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics
   /** The clock for timestamps and presence history; default `Date.now`. */
   now?: () => number
+  /**
+   * Sign-in attempt limits (`openAttemptLimiter` of @parley/auth, shared with the board); default:
+   * none (tests, the bench). main.ts always passes one.
+   */
+  attempts?: AttemptLimiter
 }
 
 export interface Gateway {
@@ -79,6 +86,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     config,
     storage: deps.storage,
     auth: deps.auth,
+    attempts: deps.attempts ?? null,
     events,
     cluster,
     metrics,
@@ -146,6 +154,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   // Behind nginx the socket's address is nginx's: the client's is in X-Forwarded-For, believed only
   // when the connection comes from a trusted proxy (the same rule as the board's Fastify trustProxy).
   const trustedProxy = config.trustProxy ? proxyaddr.compile(config.trustProxy) : null
+  const perAddress = new AddressCounter(config.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY)
+  const signInTimeoutMs = (config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
+
+  /** A socket that has not signed in within the window is closed: it holds memory and a descriptor. */
+  function closeUnlessSignedIn(session: ChatSession): void {
+    const timer = setTimeout(() => {
+      if (session.user || session.ended) return
+      session.log.info({ signInTimeoutMs }, 'closed: no sign-in within the window')
+      session.close(CloseCode.SignInTimeout, `Sign in within ${Math.round(signInTimeoutMs / 1000)} s`)
+    }, signInTimeoutMs)
+    session.ws.once('close', () => clearTimeout(timer))
+  }
 
   const server: Server = createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' })
   server.on('request', (req, res) => {
@@ -179,6 +199,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       refuseUpgrade(socket, refusal)
       return
     }
+    const ip = trustedProxy ? proxyaddr(req, trustedProxy) : (req.socket.remoteAddress ?? null)
+    // Counted from the upgrade until the socket closes, so a burst of handshakes is capped too.
+    const addressKey = clientAddressKey(ip)
+    if (!perAddress.tryAdd(addressKey)) {
+      log.info({ connections: perAddress.max }, 'upgrade refused: too many connections from one address')
+      refuseUpgrade(socket, { status: 429, message: 'Too many connections from your address' })
+      return
+    }
+    socket.once('close', () => perAddress.remove(addressKey))
     const origin = req.headers.origin ?? null
     // Only an allowed page's cookie counts; clients without an Origin sign in with a password or token.
     const cookieToken = origin ? readCookie(req.headers.cookie, SESSION_COOKIE) : null
@@ -186,7 +215,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     authenticated.then(
       (found) => {
         const info: UpgradeInfo = {
-          ip: trustedProxy ? proxyaddr(req, trustedProxy) : (req.socket.remoteAddress ?? null),
+          ip,
           userAgent: req.headers['user-agent']?.slice(0, 300) ?? null,
           origin,
           cookieSession: found && cookieToken ? { token: cookieToken, userId: found.user.id } : null,
@@ -198,6 +227,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
           }
           const session = new ChatSession(ctx, ws, info)
           ctx.sessions.add(session)
+          closeUnlessSignedIn(session)
           session.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
         })
       },

@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
+import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
 import { ensureCerts, findRepoRoot } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
@@ -76,6 +76,18 @@ const auth = createAuth({
   // Every gateway and board hears it and ends that session's sockets and streams at once.
   onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),
 })
+// With Redis every gateway and board counts the same sign-in attempts (the keys share BUS_PREFIX).
+const attempts = openAttemptLimiter({
+  redisUrl: config.redisUrl,
+  prefix: config.busPrefix,
+  limits: {
+    loginPerMinute: config.authRateLimitPerMinute,
+    lookupPerMinute: config.authLookupRateLimitPerMinute,
+    createPerHour: config.authCreateRateLimitPerHour,
+  },
+  log: log.child({ component: 'attempts' }),
+  clientName: `parley-attempts-${config.instanceId.replace(/[^A-Za-z0-9:._-]/g, '_')}`.slice(0, 100),
+})
 const metricsRegistry = createMetricsRegistry({
   prefix: 'parley_chat_',
   defaultLabels: { service: 'chat-gateway', instance: config.instanceId },
@@ -83,6 +95,7 @@ const metricsRegistry = createMetricsRegistry({
 const metrics = createGatewayMetrics(metricsRegistry)
 
 async function closeResources(): Promise<void> {
+  await attempts.close()
   await cluster.close()
   await bus.close()
   await storage.close()
@@ -98,6 +111,7 @@ try {
     bus,
     cluster,
     metrics,
+    attempts,
     tls: { key: certs.key, cert: certs.cert },
   })
   if (config.metricsPort !== undefined) {

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       ratePerSecond: 20,
       rateBurst: 60,
       instanceId: 'box:8182',
+      signInTimeoutSeconds: 30,
+      maxConnectionsPerIp: 100,
       blockDurationSeconds: 60,
       databasePath: '/repo/data/parley.db',
       busPrefix: 'parley:',
@@ -26,8 +28,32 @@ describe('loadConfig', () => {
       minPasswordLength: 8,
       sessionIdleMinutes: 30,
       sessionAbsoluteHours: 12,
+      authRateLimitPerMinute: 10,
+      authLookupRateLimitPerMinute: 30,
+      authCreateRateLimitPerHour: 20,
       logLevel: 'info',
     })
+  })
+
+  it('reads the abuse limits, which a load test can raise', () => {
+    expect(
+      load({
+        CHAT_SIGN_IN_TIMEOUT: '5',
+        CHAT_MAX_CONNECTIONS_PER_IP: '30000',
+        AUTH_RATE_LIMIT: '100000',
+        AUTH_LOOKUP_RATE_LIMIT: '100000',
+        AUTH_CREATE_RATE_LIMIT: '100000',
+      }),
+    ).toMatchObject({
+      signInTimeoutSeconds: 5,
+      maxConnectionsPerIp: 30_000,
+      authRateLimitPerMinute: 100_000,
+      authLookupRateLimitPerMinute: 100_000,
+      authCreateRateLimitPerHour: 100_000,
+    })
+    expect(() => load({ CHAT_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(/CHAT_MAX_CONNECTIONS_PER_IP/)
+    expect(() => load({ AUTH_LOOKUP_RATE_LIMIT: 'lots' })).toThrow(/AUTH_LOOKUP_RATE_LIMIT/)
+    expect(() => load({ CHAT_SIGN_IN_TIMEOUT: '0' })).toThrow(/CHAT_SIGN_IN_TIMEOUT/)
   })
 
   it('reads the session expiry from the same variables as the board, and names a bad one', () => {

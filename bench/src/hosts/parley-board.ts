@@ -55,7 +55,15 @@ export function handlers(_metrics: ProcessMetrics) {
     async start(args: BoardStartArgs): Promise<BoardStarted> {
       dir = await mkdtemp(join(tmpdir(), 'parley-bench-board-'))
       const config = loadConfig(
-        { LOG_LEVEL: 'info', MEDIA_DIR: args.mediaDir, BOARD_HOST: '127.0.0.1', BOARD_PORT: '0' },
+        {
+          LOG_LEVEL: 'info',
+          MEDIA_DIR: args.mediaDir,
+          BOARD_HOST: '127.0.0.1',
+          BOARD_PORT: '0',
+          // Every bench client signs in from 127.0.0.1: the abuse limits would measure the limiter.
+          AUTH_RATE_LIMIT: '1000000',
+          AUTH_CREATE_RATE_LIMIT: '1000000',
+        },
         { repoRoot: dir, cwd: dir },
       )
       storage = await openSqliteStorage(config.databasePath)

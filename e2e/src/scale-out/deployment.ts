@@ -150,6 +150,10 @@ export class Deployment {
         CHAT_ALLOWED_ORIGINS: BOARD_ORIGIN,
         CHAT_RATE_PER_SECOND: '1000',
         CHAT_RATE_BURST: '1000',
+        // Every test client signs in from 127.0.0.1 (e2e/test/abuse-gateway.test.ts tests the limits).
+        AUTH_RATE_LIMIT: '100000',
+        AUTH_LOOKUP_RATE_LIMIT: '100000',
+        AUTH_CREATE_RATE_LIMIT: '100000',
         CHAT_METRICS_PORT: '0',
         CHAT_METRICS_TOKEN: METRICS_TOKEN,
         ...env,
@@ -179,6 +183,7 @@ export class Deployment {
         BOARD_PORT: '0',
         MEDIA_DIR: join(this.dir.path, 'media'),
         AUTH_RATE_LIMIT: '1000',
+        AUTH_CREATE_RATE_LIMIT: '100000',
         // Streams end through the bus, never through the heartbeat's session re-check.
         SSE_HEARTBEAT_SECONDS: '3600',
         ...env,

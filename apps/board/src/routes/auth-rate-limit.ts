@@ -1,56 +1,34 @@
 /**
- * Rate limits for sign-in and registration: per client IP and per account name, each `perMinute`
- * attempts a minute and route. They slow down password spraying from one address and guessing at
- * one account from many; @parley/auth's lockout (3 wrong passwords) still applies on top.
+ * Rate limits for sign-in and registration through the shared attempt limiter of @parley/auth
+ * (the chat gateway uses the same one, so both count together when they share Redis): per client
+ * address (IPv6 by /64) and per account name, and new accounts per address an hour. They slow down
+ * password spraying from one address, guessing at one account from many, and bulk registration;
+ * the 3-strikes lockout still applies on top.
  * @module
  */
-import type { Auth } from '@parley/auth'
-import { ErrorCode, ParleyError } from '@parley/protocol'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AttemptLimiter, Auth } from '@parley/auth'
 import type { AnyRequest } from '../http/types.js'
 
-const WINDOW_MS = 60_000
-
-function accountKey(auth: Auth, body: unknown): string {
+function usernameOf(body: unknown): string | undefined {
   const raw = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).username : undefined
-  if (typeof raw !== 'string') return '-'
+  return typeof raw === 'string' ? raw : undefined
+}
+
+function accountKey(auth: Auth, raw: string | undefined): string {
+  if (raw === undefined) return '-'
   try {
-    return auth.normalizeUsername(raw).usernameKey
+    return auth.normalizeUsername(raw.slice(0, 200)).usernameKey
   } catch {
     return raw.slice(0, 64).toLowerCase()
   }
 }
 
-/** A preHandler that throws RateLimited (with retryAfterMs) past either limit. */
-export function authRateLimit(app: Pick<FastifyInstance, 'createRateLimit'>, auth: Auth, perMinute: number) {
-  const route = (request: AnyRequest) => request.routeOptions.url ?? request.url
-  const limits = [
-    {
-      check: app.createRateLimit({
-        max: perMinute,
-        timeWindow: WINDOW_MS,
-        keyGenerator: (request) => `ip|${route(request)}|${request.ip}`,
-      }),
-      message: 'Too many attempts from your address.',
-    },
-    {
-      check: app.createRateLimit({
-        max: perMinute,
-        timeWindow: WINDOW_MS,
-        keyGenerator: (request) => `account|${route(request)}|${accountKey(auth, request.body)}`,
-      }),
-      message: 'Too many attempts for this account name.',
-    },
-  ]
+/** A preHandler that throws RateLimited (with retryAfterMs and a message naming the limit) past a limit. */
+export function authRateLimit(limiter: AttemptLimiter, auth: Auth, mode: 'login' | 'register') {
   return async (request: AnyRequest): Promise<void> => {
-    for (const limit of limits) {
-      // The limiter's types assume an HTTP/1 server; it only reads ip, url and body.
-      const result = await limit.check(request as unknown as FastifyRequest)
-      if (!result.isAllowed && result.isExceeded) {
-        throw new ParleyError(ErrorCode.RateLimited, `${limit.message} Try again in ${result.ttlInSeconds} s.`, {
-          retryAfterMs: result.ttl,
-        })
-      }
-    }
+    const raw = usernameOf(request.body)
+    // Registering a name that is taken creates nothing: it counts as a sign-in attempt instead.
+    const creates = mode === 'register' && raw !== undefined && !(await auth.userExists(raw))
+    await limiter.check(creates ? 'create' : 'login', { ip: request.ip, accountKey: accountKey(auth, raw) })
   }
 }

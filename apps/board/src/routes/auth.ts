@@ -4,7 +4,7 @@
  * replace any previous session of this browser (the old one is revoked server-side).
  * @module
  */
-import type { Auth, ClientInfo, IssuedSession } from '@parley/auth'
+import type { AttemptLimiter, Auth, ClientInfo, IssuedSession } from '@parley/auth'
 import { ErrorCode, isParleyError } from '@parley/protocol'
 import { Type } from 'typebox'
 import {
@@ -22,7 +22,8 @@ import { authFieldError, CsrfOnlyBody, type FieldErrors, field } from './forms.j
 
 export interface AuthRoutesOptions {
   auth: Auth
-  rateLimitPerMinute: number
+  /** Sign-in and registration attempt limits (@parley/auth, shared with the chat gateway). */
+  attempts: AttemptLimiter
   /** Counts refused sign-ins, lockouts and new sessions; absent: nothing is counted. */
   metrics?: Pick<BoardMetrics, 'loginFailures' | 'lockouts' | 'sessionsCreated'>
 }
@@ -41,9 +42,7 @@ function clientOf(request: AnyRequest): ClientInfo {
   return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null }
 }
 
-export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, rateLimitPerMinute, metrics }) => {
-  const limit = authRateLimit(app, auth, rateLimitPerMinute)
-
+export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, attempts, metrics }) => {
   function countLoginFailure(mode: Mode, error: unknown) {
     if (mode !== 'login' || !metrics || !isParleyError(error)) return
     metrics.loginFailures.inc({ code: error.code })
@@ -52,6 +51,7 @@ export const authRoutes: BoardPlugin<AuthRoutesOptions> = async (app, { auth, ra
 
   /** The rate limit, counted as a refused sign-in when it refuses one. */
   function limitCounted(mode: Mode) {
+    const limit = authRateLimit(attempts, auth, mode)
     return async (request: AnyRequest) => {
       try {
         await limit(request)

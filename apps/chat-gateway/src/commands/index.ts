@@ -18,6 +18,7 @@ import { history } from './history.js'
 import { message, received } from './messaging.js'
 import { whoelse, whoelsesince } from './presence.js'
 import { privateAnswer, startPrivate } from './private.js'
+import { limitSignInAttempt } from './sign-in-limits.js'
 
 export type Command<T extends ClientMessageType> = (
   ctx: GatewayContext,
@@ -48,5 +49,6 @@ export async function dispatch(ctx: GatewayContext, session: ChatSession, frame:
   if (!session.user && !BEFORE_SIGN_IN.has(frame.type)) {
     throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
   }
+  if (frame.type === 'lookup' || frame.type === 'login') await limitSignInAttempt(ctx, session, frame)
   await (COMMANDS[frame.type] as Command<typeof frame.type>)(ctx, session, frame as never)
 }

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Auth, createAuth } from '@parley/auth'
+import { type AttemptLimiter, type Auth, createAuth } from '@parley/auth'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
 import { TestClock } from '@parley/testing'
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   blockDurationMs?: number
   /** Counters and gauges to record into (default: a private registry). */
   metrics?: GatewayMetrics
+  /** Sign-in attempt limits (default: none). */
+  attempts?: AttemptLimiter
 }
 
 export class Harness {
@@ -53,6 +55,7 @@ export class Harness {
   gateway!: Gateway
   readonly #clients: TestClient[] = []
   #metrics: GatewayMetrics | undefined
+  #attempts: AttemptLimiter | undefined
 
   private constructor(
     dir: string,
@@ -82,6 +85,7 @@ export class Harness {
     })
     const harness = new Harness(dir, certs, storage, auth, clock, testConfig(options.config))
     harness.#metrics = options.metrics
+    harness.#attempts = options.attempts
     await harness.#create()
     return harness
   }
@@ -125,6 +129,7 @@ export class Harness {
       tls: { key: this.certs.key, cert: this.certs.cert },
       now: this.clock.now,
       ...(this.#metrics ? { metrics: this.#metrics } : {}),
+      ...(this.#attempts ? { attempts: this.#attempts } : {}),
     })
   }
 
