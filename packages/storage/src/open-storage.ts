@@ -9,6 +9,8 @@ export interface StorageOptions {
   sqlitePath?: string
   /** PostgreSQL only: the schema to use (created when missing), e.g. one per test run. Default: the server's search_path. */
   schema?: string
+  /** SQLite only: commit writes on a worker thread, off the event loop (what the servers use). Default false. */
+  writeWorker?: boolean
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/parley.db'
@@ -25,5 +27,5 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     throw new TypeError(`databaseUrl must start with postgres:// (got ${options.databaseUrl.split(':')[0]}:…)`)
   }
-  return openSqliteStorage(options.sqlitePath ?? DEFAULT_SQLITE_PATH)
+  return openSqliteStorage(options.sqlitePath ?? DEFAULT_SQLITE_PATH, { writeWorker: options.writeWorker ?? false })
 }

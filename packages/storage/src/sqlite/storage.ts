@@ -20,15 +20,24 @@ import { createSqlitePasswordStore } from './passwords.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
 import { createSqliteReportStore } from './reports.js'
-import { createRunner } from './runner.js'
+import { createRunner, type SqliteRunner } from './runner.js'
 import { createSqliteSessionStore } from './sessions.js'
 import { createSqliteUserStore } from './users.js'
+import { offloadWrites, startWriteWorker } from './write-offload.js'
 
 /** How long a writer waits for another process's write transaction before failing with STORAGE_UNAVAILABLE. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000
 
+export interface SqliteStorageOptions {
+  /**
+   * Commit writes on a worker thread with its own connection (servers: the `fsync` of each commit
+   * then never blocks the event loop). Default false: tests and tools write on the calling thread.
+   */
+  writeWorker?: boolean
+}
+
 /** Opens (creating the file and its directory when missing) and migrates a SQLite database. */
-export async function openSqliteStorage(path: string): Promise<Storage> {
+export async function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Promise<Storage> {
   let db: Database.Database
   try {
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true })
@@ -36,15 +45,25 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   } catch (error) {
     throw toStorageError(error)
   }
-  return createSqliteStorage(db)
+  const storage = await createSqliteStorage(db)
+  if (!options.writeWorker || path === ':memory:') return storage
+  try {
+    return offloadWrites(storage, await startWriteWorker(path))
+  } catch (error) {
+    await storage.close()
+    throw error
+  }
 }
 
 /**
  * Wraps an already opened connection (tests use this to register fault-injection functions first).
  * Sets the pragmas, runs the migrations and takes ownership: `close()` closes the connection.
  */
-export async function createSqliteStorage(db: Database.Database): Promise<Storage> {
-  const run = createRunner(db)
+export async function createSqliteStorage(
+  db: Database.Database,
+  options: { runner?: SqliteRunner } = {},
+): Promise<Storage> {
+  const run = options.runner ?? createRunner(db)
   try {
     db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
     db.pragma('journal_mode = WAL')
