@@ -49,8 +49,9 @@ describe('runScriptUntil', () => {
   })
 
   it('fails with the output when the line does not come in time', async () => {
-    await expect(runScriptUntil({ cwd: dir, script: 'up', until: /never/, timeoutMs: 1_500 })).rejects.toThrow(
-      /pnpm run up no line matching \/never\/ in 1500 ms\nstdout:\nstarting\nready on 1234/,
+    // 5 s: long enough for pnpm to start and print both lines on a busy 2-core machine.
+    await expect(runScriptUntil({ cwd: dir, script: 'up', until: /never/, timeoutMs: 5_000 })).rejects.toThrow(
+      /pnpm run up no line matching \/never\/ in 5000 ms\nstdout:\nstarting\nready on 1234/,
     )
   })
 })
