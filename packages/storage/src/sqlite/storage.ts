@@ -3,8 +3,6 @@
  * process can share the file (readers never block the single writer; writers queue on busy_timeout).
  * @module
  */
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { latestSchemaVersion, migrations } from '../migrations/index.js'
 import type { Storage } from '../types.js'
@@ -12,6 +10,7 @@ import { createSqliteAuditStore } from './audit.js'
 import { createSqliteBlockStore } from './blocks.js'
 import { checkSqlite } from './check.js'
 import { toStorageError } from './errors.js'
+import { preparePrivateFile } from './file-modes.js'
 import { createSqliteLoginFailureStore } from './login-failures.js'
 import { createSqliteMessageStore } from './messages.js'
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
@@ -40,7 +39,7 @@ export interface SqliteStorageOptions {
 export async function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Promise<Storage> {
   let db: Database.Database
   try {
-    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true })
+    if (path !== ':memory:') await preparePrivateFile(path)
     db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS })
   } catch (error) {
     throw toStorageError(error)
@@ -93,7 +92,7 @@ export async function createSqliteStorage(
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),
     backup: async (destinationPath) => {
       try {
-        await mkdir(dirname(destinationPath), { recursive: true })
+        await preparePrivateFile(destinationPath)
         await db.backup(destinationPath)
       } catch (error) {
         throw toStorageError(error, db.open)
