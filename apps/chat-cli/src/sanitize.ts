@@ -1,13 +1,17 @@
 /**
  * Makes other people's text safe to print on a terminal: control characters (C0, DEL, C1), and
  * with them every ANSI/OSC escape sequence, become visible notation instead of acting on the
- * terminal; characters that reorder or hide text (bidi controls, line separators) are shown as
- * code points. Pure.
+ * terminal; characters that reorder or hide text (every format character, Cf, and the line
+ * separators) are shown as code points. Pure.
  * @module
  */
 
-// Bidi embedding/override/isolate controls and the Unicode line/paragraph separators.
-const INVISIBLE = new Set([0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069])
+// The Unicode line/paragraph separators (Zl, Zp): they break lines on some terminals.
+const SEPARATORS = new Set([0x2028, 0x2029])
+// Every format character (Cf): bidi embeddings, overrides and isolates, and the invisible ones that
+// hide or join text (U+200B–U+200F, U+061C, U+2060–U+2064, U+FEFF, U+00AD, tag characters, …).
+// A name or text with one is shown with it spelled out, so "ad\u200Bmin" cannot pass for "admin".
+const FORMAT = /^\p{Cf}$/u
 
 function hex(code: number): string {
   return code.toString(16).padStart(2, '0')
@@ -25,14 +29,14 @@ function escapeCodePoint(code: number): string {
 }
 
 function needsEscape(code: number): boolean {
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || INVISIBLE.has(code)
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || SEPARATORS.has(code)
 }
 
 export function sanitize(text: string): string {
   let out = ''
   for (const char of text) {
     const code = char.codePointAt(0)!
-    out += needsEscape(code) ? escapeCodePoint(code) : char
+    out += needsEscape(code) || (code > 0x7f && FORMAT.test(char)) ? escapeCodePoint(code) : char
   }
   return out
 }

@@ -130,6 +130,20 @@ describe('sanitising other users’ text', () => {
     expect(sanitize('abc\u202Egnp.exe')).toBe('abc<U+202E>gnp.exe')
     expect(sanitize('line\u2028two')).toBe('line<U+2028>two')
   })
+  it('shows every invisible format character (Unicode Cf) as its code point', () => {
+    const invisible = [0x00ad, 0x061c, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x2060, 0x2061, 0x2062]
+    invisible.push(0x2063, 0x2064, 0x206a, 0x206f, 0xfeff, 0xfff9, 0xe0001, 0xe0041)
+    for (const code of invisible) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0')
+      expect(sanitize(`ad${String.fromCodePoint(code)}min`), hex).toBe(`ad<U+${hex}>min`)
+    }
+    // The whole category, not a list: every Cf code point comes out escaped.
+    for (let code = 0x80; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue
+      const char = String.fromCodePoint(code)
+      if (/\p{Cf}/u.test(char)) expect(sanitize(char)).toMatch(/^<U\+[0-9A-F]{4,6}>$|^\\x[0-9a-f]{2}$/)
+    }
+  })
   it('keeps ordinary Unicode intact', () => {
     expect(sanitize('Grüße, 世界 😀')).toBe('Grüße, 世界 😀')
   })
