@@ -28,6 +28,10 @@ it('pnpm dev prints human-readable log lines, not JSON', async () => {
       DATABASE_PATH: join(dir, 'parley.db'),
       CERTS_DIR: join(dir, 'certs'),
       MEDIA_DIR: join(dir, 'media'),
+      // SQLite in the temp dir and the in-process bus, whatever the shell set for the scale-out tests.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      METRICS_PORT: '',
       LOG_LEVEL: 'info',
     },
     until: /Parley board on/,

@@ -27,6 +27,10 @@ it('pnpm dev prints human-readable log lines, not JSON', async () => {
       CHAT_PORT: '0',
       DATABASE_PATH: join(dir, 'parley.db'),
       CERTS_DIR: join(dir, 'certs'),
+      // SQLite in the temp dir and the in-process bus, whatever the shell set for the scale-out tests.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      CHAT_METRICS_PORT: '',
       LOG_LEVEL: 'info',
     },
     until: /chat gateway listening/,
