@@ -27,7 +27,9 @@ const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url))
 const USAGE = `Usage: pnpm bench [--quick] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--profile]
   --quick    every scenario scaled down (the whole run in about a minute)
   --only     run only these scenarios (comma-separated)
-  --profile  write V8 CPU profiles of the Parley servers (node --cpu-prof) to bench/results/profiles/`
+  --profile  write V8 CPU profiles of the Parley servers (node --cpu-prof) to bench/results/profiles/
+  --storage  sqlite (default) or postgres: where the Parley gateway stores (PostgreSQL at DATABASE_URL,
+             default postgres://postgres@127.0.0.1:5432/test, in a schema of its own dropped afterwards)`
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -37,6 +39,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      storage: { type: 'string', default: 'sqlite' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -51,6 +54,10 @@ async function main(): Promise<number> {
     return 2
   }
 
+  if (values.storage !== 'sqlite' && values.storage !== 'postgres') {
+    console.error(`--storage must be sqlite or postgres\n${USAGE}`)
+    return 2
+  }
   const startedAt = new Date()
   const tmp = await mkdtemp(join(tmpdir(), 'parley-bench-'))
   const tls = await createRunCerts(tmp)
@@ -61,15 +68,17 @@ async function main(): Promise<number> {
     ca: await readFile(tls.caPath, 'utf8'),
     profile: values.profile,
     profileDir: join(RESULTS_DIR, 'profiles'),
+    storage: values.storage,
     progress: (line) => console.log(line),
   }
   const machine = describeMachine()
   console.log(
-    `Parley bench (${ctx.quick ? 'quick' : 'full'}) on ${machine.nproc} cores, ${machine.memoryTotalGiB} GiB, node ${machine.node}, load ${JSON.stringify(machine.loadAverageAtStart)}`,
+    `Parley bench (${ctx.quick ? 'quick' : 'full'}, ${ctx.storage}) on ${machine.nproc} cores, ${machine.memoryTotalGiB} GiB, node ${machine.node}, load ${JSON.stringify(machine.loadAverageAtStart)}`,
   )
   const report: RunReport = {
     startedAt: startedAt.toISOString(),
     mode: ctx.quick ? 'quick' : 'full',
+    storage: ctx.storage,
     machine,
     durationMs: 0,
     scenarios: [],

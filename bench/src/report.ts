@@ -112,6 +112,8 @@ export function formatMetric(m: Metric): string {
 export interface RunReport {
   startedAt: string
   mode: 'quick' | 'full'
+  /** Where the Parley gateway stored (`--storage`). */
+  storage?: 'sqlite' | 'postgres'
   machine: Record<string, unknown>
   durationMs: number
   scenarios: ScenarioResult[]

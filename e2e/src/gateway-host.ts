@@ -28,7 +28,7 @@ export interface MemorySample {
 const settings = JSON.parse(process.argv[2] ?? '{}') as HostSettings
 const log = pino({ level: 'warn' })
 const certs = await ensureCerts(settings.certsDir)
-const storage = await openSqliteStorage(settings.dbPath)
+const storage = await openSqliteStorage(settings.dbPath, { writeWorker: true })
 const auth = createAuth({ storage, log: log.child({ component: 'auth' }) })
 const gateway = await createGateway(settings.config, {
   log,

@@ -91,7 +91,7 @@ export class Site {
   static async open(options: SiteOptions = {}): Promise<Site> {
     const dir = await tempDir('site')
     const certs = await ensureCerts(join(dir.path, 'certs'))
-    const storage = await openSqliteStorage(join(dir.path, 'data', 'parley.db'))
+    const storage = await openSqliteStorage(join(dir.path, 'data', 'parley.db'), { writeWorker: true })
     const site = new Site(dir, certs, storage, options.auth ?? {})
     await mkdir(site.mediaDir, { recursive: true })
     return site

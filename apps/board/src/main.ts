@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const storage = await openStorage({
     databaseUrl: config.databaseUrl,
     sqlitePath: config.databasePath,
+    // SQLite commits on a worker thread: an fsync never stalls the pages being served meanwhile.
+    writeWorker: true,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
   })
   // Redis when configured (several boards and gateways), else in-process (one board process).

@@ -46,6 +46,8 @@ if (certs.created.ca || certs.created.leaf) {
 }
 const storage = await openStorage({
   sqlitePath: config.databasePath,
+  // SQLite commits on a worker thread: an fsync never stalls the deliveries of everyone else.
+  writeWorker: true,
   ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
 })

@@ -1,5 +1,6 @@
 /**
- * The Parley chat gateway as a bench server: `createGateway` over a temp-dir SQLite database, the
+ * The Parley chat gateway as a bench server: `createGateway` over a temp-dir SQLite database (writes
+ * on its write worker, as the real gateway runs) or a fresh PostgreSQL schema (`--storage postgres`), the
  * run's temp certificates, real argon2id auth at its default cost, and pre-created accounts.
  * Logs go to /dev/null at `info`, as a production gateway writes them.
  * @module
@@ -11,6 +12,7 @@ import { type Auth, createAttemptLimiter, createAuth, createMemoryAttemptStore }
 import { openStorage, type Storage } from '@parley/storage'
 import type { GatewayConfig } from 'chat-gateway/src/config.js'
 import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import pg from 'pg'
 import { pino } from 'pino'
 import type { ProcessMetrics } from '../metrics.js'
 import { readTls, type TlsFiles } from '../tls.js'
@@ -22,6 +24,23 @@ export interface GatewayStartArgs {
   users: number
   /** Accounts without sessions (for password logins), named l0, l1, …, password BENCH_PASSWORD. */
   loginUsers?: number
+  /** Default 'sqlite'. */
+  storage?: BenchStorage
+}
+
+export type BenchStorage = 'sqlite' | 'postgres'
+
+/** PostgreSQL as the tests use it: DATABASE_URL, else the local server's `test` database. */
+export const BENCH_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL })
+  await admin.connect()
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  } finally {
+    await admin.end()
+  }
 }
 
 export interface GatewayStarted {
@@ -34,11 +53,14 @@ export function handlers(_metrics: ProcessMetrics) {
   let dir: string | undefined
   let storage: Storage | undefined
   let gateway: Gateway | undefined
+  let schema: string | undefined
 
   async function stop(): Promise<void> {
     await gateway?.close()
     await storage?.close()
     if (dir) await rm(dir, { recursive: true, force: true })
+    if (schema) await dropSchema(schema)
+    schema = undefined
     gateway = undefined
     storage = undefined
     dir = undefined
@@ -47,7 +69,12 @@ export function handlers(_metrics: ProcessMetrics) {
   return {
     async start(args: GatewayStartArgs): Promise<GatewayStarted> {
       dir = await mkdtemp(join(tmpdir(), 'parley-bench-gateway-'))
-      storage = await openStorage({ sqlitePath: join(dir, 'parley.db') })
+      if (args.storage === 'postgres') {
+        schema = `parley_bench_${process.pid}_${Date.now().toString(36)}`
+        storage = await openStorage({ databaseUrl: BENCH_DATABASE_URL, schema })
+      } else {
+        storage = await openStorage({ sqlitePath: join(dir, 'parley.db'), writeWorker: true })
+      }
       // Sessions are seeded before the clients connect, and 10,000 sign-ins take longer than the default
       // 30-minute idle expiry: keep them alive for the run (argon2 parameters stay at their defaults).
       const auth: Auth = createAuth({ storage, config: { sessionIdleMs: 12 * 60 * 60_000 } })

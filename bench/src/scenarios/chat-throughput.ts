@@ -7,7 +7,7 @@
 import { startChild } from '../ipc.js'
 import type { Flavor } from '../load/chat-clients.js'
 import type { LoopResult } from '../load/chat-load.js'
-import type { CpuReport } from '../metrics.js'
+import type { CpuReport, LoopDelayReport } from '../metrics.js'
 import { andTarget, metric, type ScenarioResult, withTarget } from '../report.js'
 import { type RunContext, type Scenario, size } from './context.js'
 import { clientSpecs, cpuOf, FLAVOR_NAMES, startChatServer } from './servers.js'
@@ -21,6 +21,8 @@ interface FlavorRun {
   /** Server CPU over the measured windows, % of one core. */
   serverCpu: CpuReport
   connectMs: number
+  /** The server's event-loop delay in each measured round (Parley only). */
+  loopDelay?: LoopDelayReport[]
 }
 
 interface Loop {
@@ -67,6 +69,8 @@ function summarise(
       `load generator near a full core (${saturated.map(([name, cpu]) => `${name} ${cpu}%`).join(', ')}): those figures are client-bound`,
     )
   }
+  // Whether an fsync (or anything else) stalls everyone: the worst round's p99 inside the gateway.
+  const loopP99 = Math.max(...(runs.parley.loopDelay ?? []).map((delay) => delay.p99Ms))
   return {
     scenario,
     title,
@@ -75,6 +79,7 @@ function summarise(
       metric(`${prefix} per server CPU-second`, perCpu(runs.parley), 'msg', true, base(perCpu)),
       metric(`${prefix} p50 latency`, p50(runs.parley), 'ms', false, base(p50)),
       metric(`${prefix} p99 latency`, p99(runs.parley), 'ms', false, base(p99)),
+      metric(`${prefix} gateway event-loop delay p99`, loopP99, 'ms', false, {}),
     ],
     details: {
       settings,
@@ -113,6 +118,10 @@ async function runAll(
         await server.child.request('mark')
         const result = await load.request<LoopResult>(mode, { ...loop, group: server.flavor })
         const cpu = await server.child.request<CpuReport>('cpu')
+        if (server.flavor === 'parley') {
+          const delay = await server.child.request<LoopDelayReport>('loopDelay')
+          runs[server.flavor].loopDelay = [...(runs[server.flavor].loopDelay ?? []), delay]
+        }
         const sum = serverCpuMs.get(server.flavor) ?? { cpuMs: 0, wallMs: 0 }
         sum.cpuMs += (cpu.cpuPercent / 100) * cpu.wallMs
         sum.wallMs += cpu.wallMs
@@ -167,8 +176,8 @@ export const pairs: Scenario = {
     ctx.progress(title)
     const runs = await runAll(ctx, 'pairs', pairCount * 2, loop)
     const notes = [
-      'Parley stores every direct message (SQLite, one transaction each) before acking and pushing it, and each recipient confirms it with `received` (a second write); the baselines keep nothing.',
+      `Parley stores every direct message (${ctx.storage === 'postgres' ? 'PostgreSQL' : 'SQLite, synchronous = FULL, on its write worker'}; group commit: the writes that arrive together share one transaction) before acking and pushing it, and each recipient confirms it with \`received\` (a second write); the baselines keep nothing.`,
     ]
-    return summarise('pairs', title, '1:1', runs, notes, { pairs: pairCount, ...loop })
+    return summarise('pairs', title, '1:1', runs, notes, { pairs: pairCount, storage: ctx.storage, ...loop })
   },
 }

@@ -16,6 +16,8 @@ export interface RunContext {
   /** Extra node flags for the Parley server processes (`--cpu-prof`). */
   profile: boolean
   profileDir: string
+  /** Where the Parley gateway stores (`--storage`): SQLite by default. */
+  storage: 'sqlite' | 'postgres'
   progress(line: string): void
 }
 

@@ -35,7 +35,7 @@ export async function startChatServer(
 ): Promise<ChatServer> {
   const child = startChild(ROLE[flavor], { nodeFlags: serverFlags(ctx, flavor === 'parley') })
   if (flavor === 'parley') {
-    const gateway = await child.request<GatewayStarted>('start', { tls: ctx.tls, ...accounts })
+    const gateway = await child.request<GatewayStarted>('start', { tls: ctx.tls, storage: ctx.storage, ...accounts })
     return { flavor, child, gateway, target: { flavor, url: `wss://127.0.0.1:${gateway.port}/`, ca: ctx.ca } }
   }
   const { port } = await child.request<{ port: number }>('start', { tls: ctx.tls })
