@@ -20,7 +20,8 @@ export function startHeartbeat(ctx: GatewayContext): () => void {
       byToken.set(session.user.token, list)
     }
     for (const [token, sessions] of byToken) {
-      if (await ctx.auth.authenticate(token)) continue
+      // Read-only: the connection being open is not activity (only user commands refresh last-seen).
+      if (await ctx.auth.checkSession(token)) continue
       const userId = sessions[0]!.user!.userId
       const row = await ctx.storage.users.getUserById(userId)
       const suspended = row?.suspendedUntil != null && row.suspendedUntil > ctx.now()

@@ -48,6 +48,13 @@ export interface Auth extends AccountApi, ModerationApi {
   login(username: string, password: string, client?: ClientInfo): Promise<{ user: PublicUser; session: IssuedSession }>
   /** Looks a token up; null when missing/unknown/idle-expired/absolute-expired/user suspended or deleted. Touches lastSeenAt. */
   authenticate(token: string | null | undefined): Promise<Authenticated | null>
+  /**
+   * Like `authenticate` but read-only: the last-seen time is not refreshed. For periodic re-checks
+   * (the gateway's heartbeat), which must not keep an idle session alive.
+   */
+  checkSession(token: string | null | undefined): Promise<Authenticated | null>
+  /** Records that the session's user did something now (refreshes last-seen; no check). */
+  touchSession(token: string): Promise<void>
   /** Revokes that session server-side (no-op when unknown); listeners hear reason 'logout'. */
   logout(token: string): Promise<void>
   /** Checks the current password, stores the new hash, revokes every OTHER session of the user; returns revoked token hashes. */
@@ -180,6 +187,13 @@ export function createAuth(options: CreateAuthOptions): Auth {
       const found = await sessions.lookup(token)
       return found && { user: publicUser(found.user), session: found.session }
     },
+
+    async checkSession(token) {
+      const found = await sessions.lookup(token, { touch: false })
+      return found && { user: publicUser(found.user), session: found.session }
+    },
+
+    touchSession: (token) => sessions.touch(token),
 
     async logout(token) {
       // Looked up first: listeners need to know whose session ended.

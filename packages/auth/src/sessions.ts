@@ -50,8 +50,15 @@ export function createSessions(deps: { storage: Storage; config: AuthConfig; now
     return issued
   }
 
-  /** The live session of a token and its user, or null; ends sessions found expired or suspended. */
-  async function lookup(token: string | null | undefined): Promise<{ user: UserRow; session: SessionRow } | null> {
+  /**
+   * The live session of a token and its user, or null; ends sessions found expired or suspended.
+   * `touch: false` is a read-only check: the session's last-seen time stays as it is (periodic
+   * re-checks must not keep an idle session alive).
+   */
+  async function lookup(
+    token: string | null | undefined,
+    options: { touch?: boolean } = {},
+  ): Promise<{ user: UserRow; session: SessionRow } | null> {
     if (!token || !isWellFormedToken(token)) return null
     const tokenHash = hashToken(token)
     // Null too for a session issued before the user's last password change or reset.
@@ -67,11 +74,17 @@ export function createSessions(deps: { storage: Storage; config: AuthConfig; now
       await storage.sessions.deleteSession(tokenHash)
       return null
     }
-    if (at - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+    if (options.touch !== false && at - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       await storage.sessions.touchSession(tokenHash, at)
       return { user, session: { ...session, lastSeenAt: at } }
     }
     return { user, session }
+  }
+
+  /** Records activity of the session now (something its user did), if the token is well formed. */
+  async function touch(token: string): Promise<void> {
+    if (!isWellFormedToken(token)) return
+    await storage.sessions.touchSession(hashToken(token), now())
   }
 
   async function revoke(token: string): Promise<void> {
@@ -79,5 +92,5 @@ export function createSessions(deps: { storage: Storage; config: AuthConfig; now
     await storage.sessions.deleteSession(hashToken(token))
   }
 
-  return { newSession, issue, lookup, revoke }
+  return { newSession, issue, lookup, touch, revoke }
 }

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   ParleyError,
 } from '@parley/protocol'
+import { recordActivity } from '../activity.js'
 import type { GatewayContext } from '../context.js'
 import type { ChatSession } from '../session.js'
 import { login, logout, lookup, resume } from './auth.js'
@@ -50,5 +51,6 @@ export async function dispatch(ctx: GatewayContext, session: ChatSession, frame:
     throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
   }
   if (frame.type === 'lookup' || frame.type === 'login') await limitSignInAttempt(ctx, session, frame)
+  recordActivity(ctx, session, frame)
   await (COMMANDS[frame.type] as Command<typeof frame.type>)(ctx, session, frame as never)
 }

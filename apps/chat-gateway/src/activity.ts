@@ -1,0 +1,35 @@
+/**
+ * What counts as the user's own activity. Only that refreshes the session's last-seen time (so
+ * the idle expiry shared with the board is not kept alive by the connection itself: the heartbeat's
+ * re-check is read-only) and the gateway's inactivity timer. Not activity: `received` (automatic
+ * acknowledgements) and a browser's `private_answer` (a web page cannot hold a private link, so the
+ * page declines every request by itself, without the user).
+ * @module
+ */
+import type { ClientMessage } from '@parley/protocol'
+import type { GatewayContext } from './context.js'
+import type { ChatSession } from './session.js'
+
+/** Last-seen is written at most this often per connection (the board writes it at most once a minute too). */
+const TOUCH_INTERVAL_MS = 60_000
+
+export function isUserActivity(session: ChatSession, frame: ClientMessage): boolean {
+  if (frame.type === 'received') return false
+  if (frame.type === 'private_answer' && session.user?.kind === 'cookie') return false
+  return true
+}
+
+const lastTouched = new WeakMap<ChatSession, number>()
+
+/** Refreshes the signed-in session's last-seen for a user action; never fails the command. */
+export function recordActivity(ctx: GatewayContext, session: ChatSession, frame: ClientMessage): void {
+  const user = session.user
+  if (!user || !isUserActivity(session, frame)) return
+  const at = ctx.now()
+  const last = lastTouched.get(session)
+  if (last !== undefined && at - last < TOUCH_INTERVAL_MS) return
+  lastTouched.set(session, at)
+  ctx.auth
+    .touchSession(user.token)
+    .catch((error: unknown) => session.log.warn({ err: error }, 'session activity could not be recorded'))
+}
