@@ -1,14 +1,16 @@
 /**
  * The media baseline when `nginx` is installed: one worker process (Parley's board is one Node
  * process) serving the same media folder over TLS with the run's certificate, sendfile on, no
- * access log. Its CPU is read from /proc, since it cannot report it itself.
+ * access log, HTTP/2 offered by ALPN (HTTP/1.1 clients are served as before). Optionally a fixed
+ * HTML file at `/` (the board page, for the h2load row). Its CPU is read from /proc, since it cannot
+ * report it itself.
  * @module
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { sleep } from '../stats.js'
 import type { TlsFiles } from '../tls.js'
 
@@ -71,7 +73,17 @@ export interface Nginx {
   stop(): Promise<void>
 }
 
-export async function startNginx(dir: string, tls: TlsFiles, mediaDir: string): Promise<Nginx> {
+export interface NginxOptions {
+  /** An HTML file served at `/` (the board page Parley rendered). */
+  pageFile?: string
+}
+
+export async function startNginx(
+  dir: string,
+  tls: TlsFiles,
+  mediaDir: string,
+  options: NginxOptions = {},
+): Promise<Nginx> {
   await mkdir(join(dir, 'logs'), { recursive: true })
   const port = await freePort()
   const conf = join(dir, 'nginx.conf')
@@ -86,17 +98,17 @@ events { worker_connections 4096; }
 http {
   access_log off;
   ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}
-  types { video/mp4 mp4; }
+  types { video/mp4 mp4; text/html html; }
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:${port} ssl;
+    listen 127.0.0.1:${port} ssl http2;
     ssl_certificate ${tls.certPath};
     ssl_certificate_key ${tls.keyPath};
     ssl_protocols TLSv1.2 TLSv1.3;
     location /media/ { alias ${mediaDir}/; }
-  }
+${options.pageFile ? `    location = / { default_type text/html; root ${dirname(options.pageFile)}; try_files /${basename(options.pageFile)} =404; }\n` : ''}  }
 }
 `,
   )
