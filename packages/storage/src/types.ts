@@ -224,8 +224,16 @@ export interface PresenceStore {
   closePresence(id: number, at: number): Promise<void>
   /** At start-up: close what a crashed process of this instance left open. */
   closeInstancePresence(instanceId: string, at: number): Promise<void>
-  /** Users online at any moment since `since`: still online, or logged out at or after it. Ascending ids. */
-  usersOnlineSince(since: number): Promise<number[]>
+  /**
+   * Users online at any moment since `since`: still online, or logged out at or after it. Ascending
+   * ids, at most `limit` of them (default: all).
+   */
+  usersOnlineSince(since: number, limit?: number): Promise<number[]>
+  /**
+   * Deletes the history of sessions that ended before `before` (still-open rows stay): the history
+   * is kept only as far back as the longest `whoelsesince` window. Returns how many rows went.
+   */
+  prunePresence(before: number): Promise<number>
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
+import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
 import { runPasswordContract } from './contract-passwords.js'
 
@@ -655,6 +656,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
 
     runModerationContract(() => storage)
     runPasswordContract(() => storage)
+    runHousekeepingContract(() => storage)
 
     describe('closing', () => {
       it('answers STORAGE_UNAVAILABLE after close', async () => {

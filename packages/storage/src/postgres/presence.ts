@@ -22,12 +22,16 @@ export function createPostgresPresenceStore(db: PgDb): PresenceStore {
         [at, instanceId],
       )
     },
-    async usersOnlineSince(since) {
+    async usersOnlineSince(since, limit) {
+      // LIMIT NULL: no limit in PostgreSQL.
       const rows = await db.query<{ id: number }>(
-        'SELECT DISTINCT user_id AS id FROM presence WHERE logout_at IS NULL OR logout_at >= $1 ORDER BY user_id',
-        [since],
+        'SELECT DISTINCT user_id AS id FROM presence WHERE logout_at IS NULL OR logout_at >= $1 ORDER BY user_id LIMIT $2',
+        [since, limit ?? null],
       )
       return rows.map((row) => row.id)
+    },
+    async prunePresence(before) {
+      return db.execute('DELETE FROM presence WHERE logout_at IS NOT NULL AND logout_at < $1', [before])
     },
   }
 }

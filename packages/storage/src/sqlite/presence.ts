@@ -12,9 +12,10 @@ export function createSqlitePresenceStore(db: Database, run: SqliteRunner): Pres
   const closeInstance = db.prepare<[number, string]>(
     'UPDATE presence SET logout_at = max(login_at, ?) WHERE instance_id = ? AND logout_at IS NULL',
   )
-  const onlineSince = db.prepare<[number], { id: number }>(
-    'SELECT DISTINCT user_id AS id FROM presence WHERE logout_at IS NULL OR logout_at >= ? ORDER BY user_id',
+  const onlineSince = db.prepare<[number, number], { id: number }>(
+    'SELECT DISTINCT user_id AS id FROM presence WHERE logout_at IS NULL OR logout_at >= ? ORDER BY user_id LIMIT ?',
   )
+  const prune = db.prepare<[number]>('DELETE FROM presence WHERE logout_at IS NOT NULL AND logout_at < ?')
 
   return {
     openPresence: (userId, instanceId, at) => run.write(() => open.get(userId, instanceId, at)!.id),
@@ -26,6 +27,8 @@ export function createSqlitePresenceStore(db: Database, run: SqliteRunner): Pres
       run.write(() => {
         closeInstance.run(at, instanceId)
       }),
-    usersOnlineSince: (since) => run(() => onlineSince.all(since).map((row) => row.id)),
+    // LIMIT -1: no limit in SQLite.
+    usersOnlineSince: (since, limit) => run(() => onlineSince.all(since, limit ?? -1).map((row) => row.id)),
+    prunePresence: (before) => run.write(() => prune.run(before).changes),
   }
 }
