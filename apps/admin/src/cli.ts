@@ -19,8 +19,10 @@ function overview(): string {
     `Run "${PROGRAM} <command> --help" for a command's options.`,
     '',
     'Environment:',
-    '  DATABASE_PATH  SQLite file (default: data/parley.db in the repository)',
-    '  DATABASE_URL   postgres://… selects PostgreSQL instead',
+    '  DATABASE_PATH        SQLite file (default: data/parley.db in the repository)',
+    '  DATABASE_URL         postgres://… selects PostgreSQL instead',
+    "  DATABASE_SCHEMA      PostgreSQL schema (default: the server's search_path), as the servers use it",
+    '  MIN_PASSWORD_LENGTH  minimum length of a new password (default 8), as the servers use it',
     '',
     'Exit status: 0 success, 1 failure (reported on stderr), 2 usage error.',
   ].join('\n')
