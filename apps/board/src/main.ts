@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     media: createMediaLibrary(config.mediaDir),
     events,
     revocations,
+    bus,
     now: Date.now,
     metrics,
     attempts,

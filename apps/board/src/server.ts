@@ -51,6 +51,8 @@ export interface BoardDeps {
   revocations?: Revocations
   /** The clock (epoch ms), for post times. */
   now: () => number
+  /** The bus between instances (main.ts); /readyz reports whether it is connected. */
+  bus?: { readonly healthy: boolean }
   /** Prometheus metrics (served apart by main.ts); absent: nothing is counted. */
   metrics?: BoardMetrics
   /**
@@ -101,7 +103,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   await app.register(rateLimit, { global: false })
 
   await app.register(staticRoutes, { assets })
-  await app.register(healthRoutes, { storage })
+  await app.register(healthRoutes, { storage, ...(deps.bus ? { bus: deps.bus } : {}) })
 
   // Everything below knows who is signed in.
   await app.register(async (pages) => {

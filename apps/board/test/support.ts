@@ -17,7 +17,7 @@ import type { BoardInstance } from '../src/http/types.js'
 import { createLogger } from '../src/logging.js'
 import { createMediaLibrary } from '../src/media/index.js'
 import { type BoardMetrics, createBoardMetrics } from '../src/metrics/board-metrics.js'
-import { createServer } from '../src/server.js'
+import { type BoardDeps, createServer } from '../src/server.js'
 
 export const HOST = 'localhost:8181'
 export const ORIGIN = `https://${HOST}`
@@ -45,6 +45,8 @@ export interface TestBoardOptions {
   sampleMedia?: boolean
   /** Count requests, sign-ins and posts on a fresh registry (with process metrics). */
   metrics?: boolean
+  /** The bus /readyz reports (the caller opens and closes it). */
+  bus?: BoardDeps['bus']
 }
 
 /** A board on a fresh temp folder (database, certificates, media). Not listening: use inject() or listen(). */
@@ -91,6 +93,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     events,
     now: () => clock.now,
     ...(metrics ? { metrics } : {}),
+    ...(options.bus ? { bus: options.bus } : {}),
   })
   return {
     app,
