@@ -1,8 +1,8 @@
 /**
  * Which Chromium the browser tests run, so `pnpm install && pnpm test` needs no other set-up:
  * `CHROMIUM_PATH` when set, else a system Chromium on PATH, else the one shipped inside the
- * `@sparticuz/chromium` devDependency. With none of the three it fails, naming Chromium and what
- * was tried.
+ * `@sparticuz/chromium` package this one depends on. With none of the three it fails, naming
+ * Chromium and what was tried.
  * @module
  */
 import { constants } from 'node:fs'
@@ -52,7 +52,7 @@ export async function findChromium(options: FindChromiumOptions = {}): Promise<F
   }
   throw new Error(
     `Chromium not found: CHROMIUM_PATH is not set, no ${SYSTEM_CHROMIUM_NAMES.join(' or ')} on PATH, and ` +
-      `${PACKAGED_CHROMIUM} (a devDependency of @parley/testing, linux x64) is not installed: ` +
+      `${PACKAGED_CHROMIUM} (installed with @parley/testing, linux x64 only) is not installed: ` +
       'run pnpm install, install Chromium, or set CHROMIUM_PATH',
   )
 }

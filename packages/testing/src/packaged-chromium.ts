@@ -1,7 +1,7 @@
 /**
- * The Chromium shipped inside the `@sparticuz/chromium` npm tarball (a devDependency of this
- * package), so `pnpm install` alone gives the browser tests a browser: nothing is downloaded at
- * install time. The tarball holds one brotli-compressed headless Chromium for linux x64
+ * The Chromium shipped inside the `@sparticuz/chromium` npm tarball (a dependency of this
+ * test-only package), so `pnpm install` alone gives the browser tests a browser: nothing is
+ * downloaded at install time. The tarball holds one brotli-compressed headless Chromium for linux x64
  * (`bin/chromium.br`); it is inflated once per install into this package's `node_modules/.cache`
  * (not a shared /tmp path another user could plant a binary in) and reused after that.
  * We inflate it ourselves rather than call the package's `executablePath()`, which writes to a

@@ -61,7 +61,7 @@ describe('findChromium', () => {
   it('fails naming Chromium and every place it looked when there is none', async () => {
     await expect(findChromium({ env: { PATH: join(dir, 'empty') }, packaged: undefined })).rejects.toThrow(
       'Chromium not found: CHROMIUM_PATH is not set, no chromium or chromium-browser on PATH, and ' +
-        '@sparticuz/chromium (a devDependency of @parley/testing, linux x64) is not installed: ' +
+        '@sparticuz/chromium (installed with @parley/testing, linux x64 only) is not installed: ' +
         'run pnpm install, install Chromium, or set CHROMIUM_PATH',
     )
   })
