@@ -20,6 +20,7 @@ export class ChatModel {
     this.online = new Map()
     /** key → display name of users seen online lately but not now. */
     this.recent = new Map()
+    this.recentTruncated = false
     /** key → display name of users I blocked. */
     this.blocked = new Map()
     /** key → conversation; the Everyone conversation always exists. */
@@ -106,8 +107,12 @@ export class ChatModel {
     for (const name of names) this.setOnline(name)
   }
 
-  /** `whoelsesince` answered: those not online now are "recently online". */
-  setRecent(names) {
+  /**
+   * `whoelsesince` answered: those not online now are "recently online". `truncated`: the gateway
+   * listed only some of them (its answers are bounded); the page says so.
+   */
+  setRecent(names, truncated = false) {
+    this.recentTruncated = truncated
     for (const name of names) {
       const key = userKey(name)
       if (!this.online.has(key) && !this.isMe(name)) this.recent.set(key, name)

@@ -53,6 +53,7 @@ export class ChatView {
         blocked: role('title-blocked'),
       },
       emptyOnline: role('empty-online'),
+      recentTruncated: role('recent-truncated'),
       conversationTitle: role('conversation-title'),
       conversationPresence: role('conversation-presence'),
       conversationMenu: role('conversation-menu'),
@@ -244,6 +245,7 @@ export class ChatView {
       if (this.#el.titles[group]) this.#el.titles[group].hidden = keys.length === 0
     }
     this.#el.emptyOnline.hidden = groups.online.length > 0
+    this.#el.recentTruncated.hidden = !model.recentTruncated
     for (const [key, item] of this.#contactItems) {
       if (!used.has(key)) {
         item.remove()

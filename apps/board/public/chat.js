@@ -300,7 +300,7 @@ function startChat(root) {
         onHistory(request, reply)
         break
       case 'whoelsesince':
-        if (reply?.type === 'users') model.setRecent(reply.users)
+        if (reply?.type === 'users') model.setRecent(reply.users, reply.truncated === true)
         break
       case 'whoelse':
         if (reply?.type === 'users') model.setOnlineList(reply.users)

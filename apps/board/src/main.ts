@@ -70,6 +70,11 @@ async function main(): Promise<void> {
     log: logger.child({ module: 'attempts' }),
     clientName: 'parley-board-attempts',
   })
+  // Expired sessions are deleted hourly (the gateways do it too; deleting twice is harmless).
+  const pruneSessions = setInterval(() => {
+    auth.pruneExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'expired sessions not deleted'))
+  }, 3_600_000)
+  pruneSessions.unref()
   const events = await openBusPostEvents(bus, busLogger)
   const revocations = await openRevocations(bus, busLogger)
   const metrics = config.metricsPort === undefined ? undefined : createBoardMetrics(createMetricsRegistry())
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }, 10_000).unref()
     try {
+      clearInterval(pruneSessions)
       await metricsServer?.close()
       await app.close()
       await events.close()

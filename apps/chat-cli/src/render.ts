@@ -42,6 +42,7 @@ export const Lines = {
   connectionLost: 'Connection to the server lost. Reconnecting...',
   reconnected: 'Reconnected',
   newUserPassword: 'This is a new user. Enter a password: ',
+  usersTruncated: 'Not everyone is listed: more users match than the server sends in one answer',
 } as const
 
 const error = (text: string): Line => ({ kind: 'error', text })
@@ -112,7 +113,8 @@ export function errorLines(reply: ServerMessageOf<'error'>, request?: ClientMess
       // Answering a request that expired names nobody.
       return [error(user ? privateNotEnabledLine(user) : 'Error. That private messaging request is no longer valid')]
     case ErrorCode.InvalidCommand:
-      return [error(Lines.invalidCommand)]
+      // The gateway's own words say what was wrong (e.g. how far back whoelsesince can look).
+      return [error(request?.type === 'whoelsesince' ? `Error. ${sanitize(reply.message)}` : Lines.invalidCommand)]
     default:
       return [error(loginErrorLine(reply.code, reply.message))]
   }
@@ -121,7 +123,10 @@ export function errorLines(reply: ServerMessageOf<'error'>, request?: ClientMess
 /** The gateway's answer to one of this user's commands. */
 export function replyLines(request: ClientMessage, reply: ServerMessage): Line[] {
   if (reply.type === 'error') return errorLines(reply, request)
-  if (reply.type === 'users') return reply.users.map((name) => notice(sanitize(name)))
+  if (reply.type === 'users') {
+    const lines = reply.users.map((name) => notice(sanitize(name)))
+    return reply.truncated ? [...lines, notice(Lines.usersTruncated)] : lines
+  }
   if (reply.type !== 'ack') return []
   switch (request.type) {
     case 'broadcast':

@@ -18,6 +18,8 @@ const Origin = Type.String({ pattern: '^https?://[^\\s/]+$' })
 /** The defaults `loadConfig` gives the abuse limits (createGateway applies none when a field is absent). */
 export const DEFAULT_SIGN_IN_TIMEOUT_SECONDS = 30
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 100
+/** The longest `whoelsesince` window (30 days); the presence history is pruned past it. */
+export const DEFAULT_WHOELSESINCE_MAX_SECONDS = 30 * 24 * 3600
 
 /** What `createGateway` needs. */
 export const GatewayConfig = Type.Object({
@@ -47,6 +49,10 @@ export const GatewayConfig = Type.Object({
   signInTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
   /** Open connections per client address (IPv6: per /64) on this instance; absent: no cap. */
   maxConnectionsPerIp: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** The longest `whoelsesince` window; presence history older than it is deleted. Absent: 30 days. */
+  whoelsesinceMaxSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 10 * 365 * 24 * 3600 })),
+  /** How often old presence history and expired sessions are deleted; absent: hourly (tests shorten it). */
+  housekeepingIntervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 
@@ -102,6 +108,8 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   trustProxy: 'TRUST_PROXY',
   signInTimeoutSeconds: 'CHAT_SIGN_IN_TIMEOUT',
   maxConnectionsPerIp: 'CHAT_MAX_CONNECTIONS_PER_IP',
+  whoelsesinceMaxSeconds: 'CHAT_WHOELSESINCE_MAX_SECONDS',
+  housekeepingIntervalMs: 'CHAT_HOUSEKEEPING_MS',
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
@@ -269,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     instanceId: env.CHAT_INSTANCE_ID || `${options.hostname ?? hostname()}:${port}`,
     signInTimeoutSeconds: integer(env.CHAT_SIGN_IN_TIMEOUT, DEFAULT_SIGN_IN_TIMEOUT_SECONDS),
     maxConnectionsPerIp: integer(env.CHAT_MAX_CONNECTIONS_PER_IP, DEFAULT_MAX_CONNECTIONS_PER_IP),
+    whoelsesinceMaxSeconds: integer(env.CHAT_WHOELSESINCE_MAX_SECONDS, DEFAULT_WHOELSESINCE_MAX_SECONDS),
+    ...(env.CHAT_HOUSEKEEPING_MS ? { housekeepingIntervalMs: integer(env.CHAT_HOUSEKEEPING_MS, 0) } : {}),
     ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
     databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),

@@ -24,6 +24,7 @@ import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS, type GatewayConfig } from './config.js
 import type { GatewayContext } from './context.js'
 import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
+import { DEFAULT_HOUSEKEEPING_INTERVAL_MS, startHousekeeping } from './housekeeping.js'
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js'
 import { createPresenceTracker } from './presence.js'
 import { createPublisher } from './publish.js'
@@ -239,11 +240,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   })
 
   const stopHeartbeat = startHeartbeat(ctx)
+  const stopHousekeeping = startHousekeeping(ctx, config.housekeepingIntervalMs ?? DEFAULT_HOUSEKEEPING_INTERVAL_MS)
   server.listen(config.port, config.host)
   try {
     await once(server, 'listening')
   } catch (error) {
     stopHeartbeat()
+    stopHousekeeping()
     await release()
     throw error
   }
@@ -253,6 +256,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   async function close(): Promise<void> {
     ctx.shuttingDown = true
     stopHeartbeat()
+    stopHousekeeping()
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     const sessions = [...ctx.sessions]
     const closed = sessions.map((session) =>

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       instanceId: 'box:8182',
       signInTimeoutSeconds: 30,
       maxConnectionsPerIp: 100,
+      whoelsesinceMaxSeconds: 2_592_000,
       blockDurationSeconds: 60,
       databasePath: '/repo/data/parley.db',
       busPrefix: 'parley:',

@@ -4,9 +4,10 @@ import { type Role, type SessionRow, type Storage, StorageErrorCode, type UserRo
 import { type AccountApi, createAccountApi } from './accounts.js'
 import { type AuthConfig, resolveAuthConfig } from './config.js'
 import { createCredentialCheck } from './credentials.js'
-import { invalidCredentials, suspended, usernameTaken } from './errors.js'
+import { invalidCredentials, suspended } from './errors.js'
 import { type AuthLogger, silentLogger } from './logger.js'
 import { createModerationApi, type ModerationApi } from './moderation.js'
+import { createNameGuard } from './name-guard.js'
 import { checkPassword, createArgon2Hasher, type PasswordHasher } from './password.js'
 import { createRevokeNotifier, type RevokeListener } from './revocation.js'
 import { type ClientInfo, createSessions, type IssuedSession, isSuspended } from './sessions.js'
@@ -55,6 +56,8 @@ export interface Auth extends AccountApi, ModerationApi {
   checkSession(token: string | null | undefined): Promise<Authenticated | null>
   /** Records that the session's user did something now (refreshes last-seen; no check). */
   touchSession(token: string): Promise<void>
+  /** Deletes every idle- or absolute-expired session (run on a schedule); returns how many went. */
+  pruneExpiredSessions(): Promise<number>
   /** Revokes that session server-side (no-op when unknown); listeners hear reason 'logout'. */
   logout(token: string): Promise<void>
   /** Checks the current password, stores the new hash, revokes every OTHER session of the user; returns revoked token hashes. */
@@ -97,6 +100,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const verifyPassword = createCredentialCheck({ storage, config, hasher, now, log })
   const notifyRevoke = createRevokeNotifier(options.onRevoke, log)
   const accounts = createAccountApi({ storage, config, now, log, verifyPassword, notifyRevoke })
+  const names = createNameGuard({ storage, log })
   const moderation = createModerationApi({ storage, config, now, log, hasher, notifyRevoke })
 
   // Unknown usernames are verified against this hash so they cost the same argon2 work as known ones.
@@ -104,27 +108,33 @@ export function createAuth(options: CreateAuthOptions): Auth {
   dummyHash.catch(() => undefined) // surfaced when awaited in login()
 
   async function findUser(username: string): Promise<UserRow | null> {
-    let key: string
+    let name: NormalizedUsername
     try {
-      key = normalizeUsername(username).usernameKey
+      name = normalizeUsername(username)
     } catch {
       return null // a name breaking the rules can have no account
     }
-    return storage.users.getUserByKey(key)
+    return names.find(name)
   }
 
   async function createUser(username: string, password: string, extra: { role?: Role } = {}): Promise<PublicUser> {
     const name = normalizeUsername(username)
     checkPassword(password, config)
-    // Checked first to spare the hashing work; the unique key in storage settles races.
-    if (await storage.users.getUserByKey(name.usernameKey)) throw usernameTaken()
+    // Checked first to spare the hashing work; the unique key and skeleton in storage settle races.
+    const usernameSkeleton = await names.claim(name)
     const passwordHash = await hasher.hash(password)
     try {
-      const user = await storage.users.createUser({ ...name, passwordHash, role: extra.role, createdAt: now() })
+      const user = await storage.users.createUser({
+        ...name,
+        usernameSkeleton,
+        passwordHash,
+        role: extra.role,
+        createdAt: now(),
+      })
       log.info({ userId: user.id }, 'account created')
       return publicUser(user)
     } catch (error) {
-      if (isConflict(error)) throw usernameTaken()
+      if (isConflict(error)) throw await names.conflictError(name, usernameSkeleton)
       throw error
     }
   }
@@ -194,6 +204,11 @@ export function createAuth(options: CreateAuthOptions): Auth {
     },
 
     touchSession: (token) => sessions.touch(token),
+
+    pruneExpiredSessions() {
+      const at = now()
+      return storage.sessions.deleteExpiredSessions(at, at - config.sessionIdleMs)
+    },
 
     async logout(token) {
       // Looked up first: listeners need to know whose session ended.

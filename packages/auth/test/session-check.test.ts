@@ -26,3 +26,25 @@ describe('read-only session check (checkSession) and recorded activity (touchSes
     await expect(auth.touchSession('not a token')).resolves.toBeUndefined()
   })
 })
+
+describe('pruneExpiredSessions', () => {
+  it('deletes idle- and absolute-expired sessions and keeps live ones', async () => {
+    const { auth, storage, clock } = await makeAuth()
+    const idle = await auth.register('idle', 'password1')
+    clock.now += 20 * MINUTE
+    const live = await auth.register('live', 'password1')
+    clock.now += 11 * MINUTE
+    expect(await auth.pruneExpiredSessions()).toBe(1)
+    expect(await storage.sessions.getSession(hashToken(idle.session.token))).toBeNull()
+    expect(await storage.sessions.getSession(hashToken(live.session.token))).not.toBeNull()
+    // Past the absolute expiry, even a session in use goes.
+    for (let hour = 0; hour < 12; hour++) {
+      clock.now += 20 * MINUTE
+      await auth.touchSession(live.session.token)
+      clock.now += 40 * MINUTE
+      await auth.touchSession(live.session.token)
+    }
+    expect(await auth.pruneExpiredSessions()).toBe(1)
+    expect(await storage.sessions.getSession(hashToken(live.session.token))).toBeNull()
+  })
+})

@@ -33,7 +33,13 @@ export const WelcomeReply = frame({
   online: Type.Array(Name),
   blocked: Type.Array(Name),
 })
-export const UsersReply = frame({ type: Type.Literal('users'), replyTo: ClientId, users: Type.Array(Name) })
+export const UsersReply = frame({
+  type: Type.Literal('users'),
+  replyTo: ClientId,
+  users: Type.Array(Name),
+  /** More users matched than one answer carries (500, and always under the 64 KiB frame limit): these are some of them. */
+  truncated: Type.Optional(Type.Boolean()),
+})
 /** The request was carried out; for `message` and `broadcast`, only after the message was stored. */
 export const AckReply = frame({
   type: Type.Literal('ack'),

@@ -3,7 +3,10 @@
  * seconds, including now). Users who blocked the asker never appear.
  * @module
  */
+import { ErrorCode, ParleyError } from '@parley/protocol'
+import { DEFAULT_WHOELSESINCE_MAX_SECONDS } from '../config.js'
 import type { Command } from './index.js'
+import { boundedUserList, MAX_USERS_PER_REPLY } from './user-list.js'
 import { me, visibleOnline } from './users.js'
 
 export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
@@ -12,22 +15,40 @@ export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
     ctx.storage.blocks.blockersOf(user.userId),
     ctx.cluster.directory.onlineUsers(),
   ])
-  session.send({ type: 'users', replyTo: frame.id, users: visibleOnline(online, user.userId, blockers) })
+  const names = visibleOnline(online, user.userId, blockers)
+  session.send({ type: 'users', replyTo: frame.id, ...boundedUserList(names) })
+}
+
+function windowTooLong(maxSeconds: number): ParleyError {
+  const days = maxSeconds / 86_400
+  const span = Number.isInteger(days) ? `${days} days` : `${maxSeconds} seconds`
+  return new ParleyError(
+    ErrorCode.InvalidCommand,
+    `whoelsesince looks back at most ${maxSeconds} seconds (${span}): older history is not kept`,
+  )
 }
 
 export const whoelsesince: Command<'whoelsesince'> = async (ctx, session, frame) => {
   const user = me(session)
+  const maxSeconds = ctx.config.whoelsesinceMaxSeconds ?? DEFAULT_WHOELSESINCE_MAX_SECONDS
+  if (frame.seconds > maxSeconds) throw windowTooLong(maxSeconds)
   const since = ctx.now() - frame.seconds * 1000
-  const [history, blockers, online] = await Promise.all([
-    ctx.storage.presence.usersOnlineSince(since),
+  const [blockers, online] = await Promise.all([
     ctx.storage.blocks.blockersOf(user.userId),
     ctx.cluster.directory.onlineUsers(),
   ])
+  // Enough ids for a full answer once the asker and the users who blocked them are taken out.
+  const limit = MAX_USERS_PER_REPLY + blockers.length + 2
+  const history = await ctx.storage.presence.usersOnlineSince(since, limit)
   // The directory too: a presence row is written just after the user came online.
   const ids = new Set([...history, ...online.map((entry) => entry.id)])
   ids.delete(user.userId)
   for (const blocker of blockers) ids.delete(blocker)
-  const rows = await ctx.storage.users.getUsersByIds([...ids])
-  const users = rows.map((row) => row.username).sort((a, b) => a.localeCompare(b))
-  session.send({ type: 'users', replyTo: frame.id, users })
+  const chosen = [...ids].sort((a, b) => a - b).slice(0, MAX_USERS_PER_REPLY + 1)
+  const rows = await ctx.storage.users.getUsersByIds(chosen)
+  const names = rows.map((row) => row.username).sort((a, b) => a.localeCompare(b))
+  const answer = boundedUserList(names)
+  // The history query stopped at its limit: more users may have been online than were read.
+  const more = history.length === limit || chosen.length > MAX_USERS_PER_REPLY
+  session.send({ type: 'users', replyTo: frame.id, ...answer, ...(more ? { truncated: true } : {}) })
 }
