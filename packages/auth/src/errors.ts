@@ -43,3 +43,12 @@ export function suspended(until: number): ParleyError {
 export function usernameTaken(): ParleyError {
   return new ParleyError(ErrorCode.UsernameTaken, 'Username is already taken')
 }
+
+/** A new name that looks like an existing account's (Unicode TS #39 skeleton), which is named. */
+export function usernameConfusable(similarTo: string): ParleyError {
+  return new ParleyError(
+    ErrorCode.UsernameConfusable,
+    `Username looks too much like the existing account "${similarTo}"; choose another`,
+    { similarTo },
+  )
+}

@@ -1,5 +1,6 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import { MAX_USERNAME_LENGTH } from './config.js'
+import { skeleton } from './confusables.js'
 
 /**
  * Characters a username may not contain: controls (Cc), format characters such as zero-width
@@ -16,14 +17,45 @@ export interface NormalizedUsername {
   usernameKey: string
 }
 
+/** One round of the key: upper- then lower-case, then NFC. */
+function foldOnce(text: string): string {
+  return text.toUpperCase().toLowerCase().normalize('NFC')
+}
+
 /**
- * The unique key of a username: NFC, then upper-cased and lower-cased again, then NFC once more.
- * Upper-then-lower approximates Unicode full case folding without a table: "ß" and "ss", final "ς"
- * and "σ", "ſ" and "s" get one key, which plain `toLowerCase()` misses. Both case mappings are
- * locale-independent in JavaScript; the last NFC undoes decompositions the mappings can produce.
+ * The unique key of a username: NFC, then upper-cased and lower-cased again, then NFC once more,
+ * repeated until nothing changes. Upper-then-lower approximates Unicode full case folding without a
+ * table: "ß" and "ss", final "ς" and "σ", "ſ" and "s" get one key, which plain `toLowerCase()`
+ * misses. One round is not always enough: "ẞ" (U+1E9E) lower-cases to "ß", which the next round
+ * turns into "ss"; Greek letters with a iota subscript can need a second round too. Both case
+ * mappings are locale-independent in JavaScript; the NFC undoes decompositions they can produce.
  */
 export function usernameKeyOf(nfcUsername: string): string {
-  return nfcUsername.toUpperCase().toLowerCase().normalize('NFC')
+  let key = foldOnce(nfcUsername)
+  // Each round can only expand or settle a letter; a handful suffices for any real name.
+  for (let round = 0; round < 4; round++) {
+    const next = foldOnce(key)
+    if (next === key) return key
+    key = next
+  }
+  return key
+}
+
+/**
+ * The key of the one-round rule, under which accounts made before the fixed-point rule were stored
+ * (they differ only for names with "ẞ" or a Greek iota subscript): sign-in falls back to it.
+ */
+export function legacyUsernameKeyOf(nfcUsername: string): string {
+  return foldOnce(nfcUsername)
+}
+
+/**
+ * What makes two names look alike (Unicode TS #39): the confusable skeleton of the key, folded
+ * again because prototypes can be capitals ("0" → "O"). So "аdmin" (Cyrillic а), "Admin" and
+ * "adrnin" all share "admin"'s, and "b0b" shares "bob"'s.
+ */
+export function usernameSkeletonOf(usernameKey: string): string {
+  return usernameKeyOf(skeleton(usernameKey).normalize('NFC'))
 }
 
 /** NFC-normalises a username and checks its rules, throwing a ParleyError naming the broken rule. */

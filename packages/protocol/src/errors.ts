@@ -10,6 +10,8 @@ export const ErrorCode = {
   UsernameEmpty: 'AUTH_USERNAME_EMPTY',
   UsernameTooLong: 'AUTH_USERNAME_TOO_LONG',
   UsernameBadCharacters: 'AUTH_USERNAME_BAD_CHARACTERS',
+  /** The name looks like an existing account's (same Unicode TS #39 skeleton); `details.similarTo` names it. */
+  UsernameConfusable: 'AUTH_USERNAME_CONFUSABLE',
   PasswordTooShort: 'AUTH_PASSWORD_TOO_SHORT',
   PasswordTooLong: 'AUTH_PASSWORD_TOO_LONG',
   /** Wrong username or password. */

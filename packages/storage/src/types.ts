@@ -23,6 +23,11 @@ export interface UserRow {
 export interface NewUser {
   username: string
   usernameKey: string
+  /**
+   * The Unicode TS #39 confusable skeleton of the name (from @parley/auth), unique like the key:
+   * a name that merely looks like an existing one is a `STORAGE_CONFLICT` too. Omitted: none stored.
+   */
+  usernameSkeleton?: string
   passwordHash: string
   role?: Role
   createdAt: number
@@ -110,6 +115,15 @@ export interface UserStore {
   createUser(user: NewUser): Promise<UserRow>
   getUserById(id: number): Promise<UserRow | null>
   getUserByKey(usernameKey: string): Promise<UserRow | null>
+  /** The account whose name has this confusable skeleton, if any. */
+  getUserBySkeleton(usernameSkeleton: string): Promise<UserRow | null>
+  /** Accounts from before skeletons were stored (migration 004), lowest ids first, for the application to fill in. */
+  listUsersWithoutSkeleton(limit: number): Promise<UserRow[]>
+  /**
+   * Stores a skeleton computed for an older account; returns false, changing nothing, when another
+   * account already has it (two look-alike names from before the rule: the older one keeps it).
+   */
+  setUsernameSkeleton(userId: number, usernameSkeleton: string): Promise<boolean>
   getUsersByIds(ids: readonly number[]): Promise<UserRow[]>
   listUsers(): Promise<UserRow[]>
   countAdmins(): Promise<number>

@@ -16,6 +16,8 @@ function describeError(error: unknown, minPassword: number): string {
   switch (error.code) {
     case ErrorCode.UsernameTaken:
       return 'username already exists'
+    case ErrorCode.UsernameConfusable:
+      return `username looks like the existing account ${JSON.stringify(error.details.similarTo)}`
     case ErrorCode.PasswordTooShort:
       return `password too short (at least ${minPassword} characters; --min-password N accepts shorter ones)`
     case ErrorCode.PasswordTooLong:

@@ -7,6 +7,7 @@ import { ErrorCode } from '@parley/protocol'
 // Partial, so a code added to the catalogue by another app does not break this build: unknown codes are 500s.
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UsernameTaken]: 409,
+  [ErrorCode.UsernameConfusable]: 409,
   [ErrorCode.UsernameEmpty]: 400,
   [ErrorCode.UsernameTooLong]: 400,
   [ErrorCode.UsernameBadCharacters]: 400,

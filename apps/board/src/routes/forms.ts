@@ -38,6 +38,7 @@ export function normalizeNewlines(text: string): string {
 
 const USERNAME_CODES: ReadonlySet<string> = new Set([
   ErrorCode.UsernameTaken,
+  ErrorCode.UsernameConfusable,
   ErrorCode.UsernameEmpty,
   ErrorCode.UsernameTooLong,
   ErrorCode.UsernameBadCharacters,

@@ -1,3 +1,4 @@
+import { StorageErrorCode } from '../errors.js'
 import { userColumns } from '../sql/columns.js'
 import type { Role, UserRow, UserStore } from '../types.js'
 import type { PgDb } from './client.js'
@@ -11,9 +12,16 @@ export function createPostgresUserStore(db: PgDb): UserStore {
   return {
     async createUser(user) {
       const [row] = await db.query<UserRow>(
-        `INSERT INTO users (username, username_key, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
-         RETURNING ${userColumns}`,
-        [user.username, user.usernameKey, user.passwordHash, user.role ?? 'member', user.createdAt],
+        `INSERT INTO users (username, username_key, username_skeleton, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${userColumns}`,
+        [
+          user.username,
+          user.usernameKey,
+          user.usernameSkeleton ?? null,
+          user.passwordHash,
+          user.role ?? 'member',
+          user.createdAt,
+        ],
       )
       return row!
     },
@@ -24,6 +32,29 @@ export function createPostgresUserStore(db: PgDb): UserStore {
     async getUserByKey(usernameKey) {
       const [row] = await db.query<UserRow>(`SELECT ${userColumns} FROM users WHERE username_key = $1`, [usernameKey])
       return row ?? null
+    },
+    async getUserBySkeleton(skeleton) {
+      const [row] = await db.query<UserRow>(`SELECT ${userColumns} FROM users WHERE username_skeleton = $1`, [skeleton])
+      return row ?? null
+    },
+    listUsersWithoutSkeleton: (limit) =>
+      db.query<UserRow>(`SELECT ${userColumns} FROM users WHERE username_skeleton IS NULL ORDER BY id LIMIT $1`, [
+        limit,
+      ]),
+    async setUsernameSkeleton(userId, skeleton) {
+      // ON CONFLICT cannot guard an UPDATE: test for the holder in the same statement instead; a race
+      // between two such updates ends in a unique violation, reported as "not stored".
+      try {
+        const changed = await db.execute(
+          `UPDATE users SET username_skeleton = $1 WHERE id = $2
+           AND NOT EXISTS (SELECT 1 FROM users WHERE username_skeleton = $1)`,
+          [skeleton, userId],
+        )
+        return changed === 1
+      } catch (error) {
+        if ((error as { code?: unknown }).code === StorageErrorCode.Conflict) return false
+        throw error
+      }
     },
     async getUsersByIds(ids) {
       if (ids.length === 0) return []

@@ -5,10 +5,16 @@ import { notFound } from './errors.js'
 import type { SqliteRunner } from './runner.js'
 
 export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStore {
-  const insert = db.prepare<[string, string, string, Role, number], UserRow>(
-    `INSERT INTO users (username, username_key, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)
-     RETURNING ${userColumns}`,
+  const insert = db.prepare<[string, string, string | null, string, Role, number], UserRow>(
+    `INSERT INTO users (username, username_key, username_skeleton, password_hash, role, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING ${userColumns}`,
   )
+  const bySkeleton = db.prepare<[string], UserRow>(`SELECT ${userColumns} FROM users WHERE username_skeleton = ?`)
+  const withoutSkeleton = db.prepare<[number], UserRow>(
+    `SELECT ${userColumns} FROM users WHERE username_skeleton IS NULL ORDER BY id LIMIT ?`,
+  )
+  // OR IGNORE: a skeleton another account holds leaves this one without (the unique index decides).
+  const setSkeleton = db.prepare<[string, number]>('UPDATE OR IGNORE users SET username_skeleton = ? WHERE id = ?')
   const byId = db.prepare<[number], UserRow>(`SELECT ${userColumns} FROM users WHERE id = ?`)
   const byKey = db.prepare<[string], UserRow>(`SELECT ${userColumns} FROM users WHERE username_key = ?`)
   // A JSON array keeps the statement fixed whatever the number of ids.
@@ -31,10 +37,21 @@ export function createSqliteUserStore(db: Database, run: SqliteRunner): UserStor
   return {
     createUser: (user: NewUser) =>
       run.write(
-        () => insert.get(user.username, user.usernameKey, user.passwordHash, user.role ?? 'member', user.createdAt)!,
+        () =>
+          insert.get(
+            user.username,
+            user.usernameKey,
+            user.usernameSkeleton ?? null,
+            user.passwordHash,
+            user.role ?? 'member',
+            user.createdAt,
+          )!,
       ),
     getUserById: (id) => run(() => byId.get(id) ?? null),
     getUserByKey: (usernameKey) => run(() => byKey.get(usernameKey) ?? null),
+    getUserBySkeleton: (skeleton) => run(() => bySkeleton.get(skeleton) ?? null),
+    listUsersWithoutSkeleton: (limit) => run(() => withoutSkeleton.all(limit)),
+    setUsernameSkeleton: (userId, skeleton) => run.write(() => setSkeleton.run(skeleton, userId).changes === 1),
     getUsersByIds: (ids) => run(() => (ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)))),
     listUsers: () => run(() => all.all()),
     countAdmins: () => run(() => admins.get()!.n),

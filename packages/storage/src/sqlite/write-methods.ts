@@ -18,7 +18,7 @@ type StoreName = Exclude<
 >
 
 export const writeMethods: { readonly [S in StoreName]?: readonly (keyof Storage[S] & string)[] } = {
-  users: ['createUser', 'updatePasswordHash', 'setRole', 'setSuspension', 'deleteUser'],
+  users: ['createUser', 'updatePasswordHash', 'setRole', 'setSuspension', 'deleteUser', 'setUsernameSkeleton'],
   loginFailures: ['registerLoginAttempt', 'recordLoginFailure', 'clearLoginFailures'],
   sessions: ['createSession', 'touchSession', 'deleteSession', 'deleteUserSessions', 'deleteExpiredSessions'],
   passwords: ['createLoginSession', 'changePassword'],
