@@ -44,6 +44,8 @@ export const BoardConfig = Type.Object({
   authCreateRateLimitPerHour: Type.Integer({ minimum: 1 }),
   /** Seconds between SSE heartbeat comments (keeps proxies from closing idle streams). */
   sseHeartbeatSeconds: Type.Integer({ minimum: 1 }),
+  /** Live-update streams one session may hold open at once (each holds a timer and a periodic session read). */
+  sseMaxStreamsPerSession: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** Origins of the chat gateway's WebSocket, allowed by the CSP's connect-src. */
   chatGatewayOrigins: Type.Array(Type.String({ pattern: '^wss?://[^\\s/]+$' })),
   /**
@@ -83,6 +85,7 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   authRateLimitPerMinute: 'AUTH_RATE_LIMIT',
   authCreateRateLimitPerHour: 'AUTH_CREATE_RATE_LIMIT',
   sseHeartbeatSeconds: 'SSE_HEARTBEAT_SECONDS',
+  sseMaxStreamsPerSession: 'SSE_MAX_STREAMS_PER_SESSION',
   chatGatewayOrigins: 'CHAT_GATEWAY_ORIGINS',
   chatGatewayUrl: 'CHAT_GATEWAY_URL',
   metricsPort: 'METRICS_PORT',
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT, 10),
     authCreateRateLimitPerHour: integer(env.AUTH_CREATE_RATE_LIMIT, 20),
     sseHeartbeatSeconds: integer(env.SSE_HEARTBEAT_SECONDS, 25),
+    sseMaxStreamsPerSession: integer(env.SSE_MAX_STREAMS_PER_SESSION, 10),
     chatGatewayOrigins: (env.CHAT_GATEWAY_ORIGINS ?? 'wss://localhost:8182 wss://127.0.0.1:8182')
       .split(/[\s,]+/)
       .filter((origin) => origin !== ''),

@@ -132,6 +132,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       events,
       now,
       heartbeatMs: config.sseHeartbeatSeconds * 1000,
+      maxStreamsPerSession: config.sseMaxStreamsPerSession,
       ...(deps.revocations ? { revocations: deps.revocations } : {}),
     })
     await pages.register(mediaRoutes, { library: media, maxUploadBytes: config.maxUploadBytes })

@@ -3,6 +3,8 @@
  * signed-in users. A comment line every heartbeat keeps proxies from closing the idle stream; at
  * each heartbeat the session is looked up again (without extending it), so a stream ends soon
  * after its session is signed out, revoked or expired. The server ends open streams when it shuts down.
+ * One session may hold at most `maxStreamsPerSession` streams (HTTP/2 multiplexes any number over one
+ * connection, and each costs a timer and a database read per heartbeat); more are refused with 429.
  * @module
  */
 import type { Auth } from '@parley/auth'
@@ -18,6 +20,8 @@ export interface EventsRoutesOptions {
   events: PostEvents
   now: () => number
   heartbeatMs: number
+  /** Streams one session may hold open at once; the next is refused (429) until one closes. */
+  maxStreamsPerSession: number
   /** Revocations from the bus: a revoked session's stream ends at once (else at the next heartbeat). */
   revocations?: Revocations
 }
@@ -30,7 +34,9 @@ export function formatSse(event: PostEvent): string {
 }
 
 export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, options) => {
-  const { auth, storage, events, now, heartbeatMs, revocations } = options
+  const { auth, storage, events, now, heartbeatMs, maxStreamsPerSession, revocations } = options
+  // Open streams per session (token hash); an entry goes when its last stream ends.
+  const openStreams = new Map<string, number>()
 
   async function sessionStillValid(token: string): Promise<boolean> {
     const session = await storage.sessions.getSession(auth.hashToken(token))
@@ -45,6 +51,18 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
     }
     const user = request.user
     const token = request.sessionToken
+    const tokenHash = auth.hashToken(token)
+    const open = openStreams.get(tokenHash) ?? 0
+    if (open >= maxStreamsPerSession) {
+      request.log.warn({ open }, 'event stream refused: too many for this session')
+      return reply.code(429).send({
+        error: {
+          code: ErrorCode.RateLimited,
+          message: `At most ${maxStreamsPerSession} live-update streams per session: close another tab or reload`,
+        },
+      })
+    }
+    openStreams.set(tokenHash, open + 1)
     // The request's logger already names the user (plugins/session.ts).
     const log = request.log
     const raw = reply.raw
@@ -71,7 +89,6 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
       }
       raw.write(formatSse(event))
     })
-    const tokenHash = auth.hashToken(token)
     const stopRevocations = revocations?.subscribe((event) => {
       if (ended || !endsSession(event, user.id, tokenHash)) return
       log.info({ reason: event.reason }, 'event stream ended: session revoked')
@@ -83,6 +100,9 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
       clearInterval(heartbeat)
       unsubscribe()
       stopRevocations?.()
+      const left = (openStreams.get(tokenHash) ?? 1) - 1
+      if (left > 0) openStreams.set(tokenHash, left)
+      else openStreams.delete(tokenHash)
       app.longLived.delete(end)
       raw.end()
     }
