@@ -38,6 +38,7 @@ export class LeanClient {
         ws.send(JSON.stringify({ type: 'received', ids: [frame.messageId] }))
       } else if (frame.type === 'broadcast') this.broadcasts++
       else if (frame.type === 'presence') this.presence++
+      else if (frame.type === 'presence_batch') this.presence += (frame.changes as unknown[]).length
     })
     ws.on('close', (code) => {
       this.closeCode = code

@@ -21,6 +21,9 @@ export class ChatModel {
     /** key → display name of users seen online lately but not now. */
     this.recent = new Map()
     this.recentTruncated = false
+    /** The gateway lists who is online in pages: where the next one starts (null: all loaded), and how many in all. */
+    this.onlineNext = null
+    this.onlineTotal = 0
     /** key → display name of users I blocked. */
     this.blocked = new Map()
     /** key → conversation; the Everyone conversation always exists. */
@@ -77,8 +80,10 @@ export class ChatModel {
   // --- presence and blocks -------------------------------------------------------------------
 
   /** The state after a (re)connect: `welcome.online` and `welcome.blocked`. */
-  setWelcome(me, online, blocked) {
+  setWelcome(me, online, blocked, onlineNext = null, onlineTotal = online.length) {
     this.me = me
+    this.onlineNext = onlineNext
+    this.onlineTotal = onlineTotal
     // Whoever was online before the drop and is not now has been online lately.
     for (const [key, name] of this.online) this.recent.set(key, name)
     this.online.clear()
@@ -98,6 +103,17 @@ export class ChatModel {
     const key = userKey(name)
     this.online.delete(key)
     if (!this.isMe(name)) this.recent.set(key, name)
+  }
+
+  /** A further page of who is online (`whoelse` with `after`): added to the list. */
+  addOnlinePage(names, next) {
+    for (const name of names) this.setOnline(name)
+    this.onlineNext = next
+  }
+
+  /** How many online users are not listed yet (their pages are not loaded). */
+  onlineNotListed() {
+    return this.onlineNext === null ? 0 : Math.max(0, this.onlineTotal - this.online.size)
   }
 
   /** `whoelse` answered: exactly these are online now. */

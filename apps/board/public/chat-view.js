@@ -53,6 +53,7 @@ export class ChatView {
         blocked: role('title-blocked'),
       },
       emptyOnline: role('empty-online'),
+      moreOnline: role('more-online'),
       recentTruncated: role('recent-truncated'),
       conversationTitle: role('conversation-title'),
       conversationPresence: role('conversation-presence'),
@@ -80,6 +81,12 @@ export class ChatView {
 
   #listen() {
     const el = this.#el
+    // The online list loads page by page as it is scrolled: the next page when its button comes into view.
+    if (typeof IntersectionObserver === 'function') {
+      new IntersectionObserver((entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && !el.moreOnline.hidden) this.#handlers.onMoreOnline()
+      }).observe(el.moreOnline)
+    }
     this.#root.addEventListener('click', (event) => {
       const target = event.target.closest('[data-action]')
       if (!target || !this.#root.contains(target)) return
@@ -92,6 +99,9 @@ export class ChatView {
           break
         case 'older':
           this.#handlers.onOlder()
+          break
+        case 'more-online':
+          this.#handlers.onMoreOnline()
           break
         case 'reconnect':
           this.#handlers.onReconnect()
@@ -245,6 +255,10 @@ export class ChatView {
       if (this.#el.titles[group]) this.#el.titles[group].hidden = keys.length === 0
     }
     this.#el.emptyOnline.hidden = groups.online.length > 0
+    const notListed = model.onlineNotListed()
+    this.#el.moreOnline.hidden = model.onlineNext === null
+    this.#el.moreOnline.textContent =
+      notListed > 0 ? `Show more people online (${notListed} more)` : 'Show more people online'
     this.#el.recentTruncated.hidden = !model.recentTruncated
     for (const [key, item] of this.#contactItems) {
       if (!used.has(key)) {

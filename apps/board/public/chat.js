@@ -9,6 +9,8 @@ import { ChatView } from './chat-view.js'
 const HISTORY_PAGE = 50
 /** "Recently online": the last hour, as the terminal's `whoelsesince 3600`. */
 const RECENT_SECONDS = 3600
+/** Names per page of the online list (the gateway's largest `whoelse` page). */
+const ONLINE_PAGE = 400
 
 const ERROR_NOTES = {
   CHAT_BLOCKED_BY_RECIPIENT: () => 'the recipient has blocked you',
@@ -129,6 +131,10 @@ function startChat(root) {
     onOlder() {
       if (current !== null) requestHistory(current, false)
     },
+    onMoreOnline() {
+      if (model.onlineNext === null || onlinePageRequest !== null) return
+      onlinePageRequest = connection.request({ type: 'whoelse', after: model.onlineNext, limit: ONLINE_PAGE })
+    },
     onReconnect() {
       connection.reconnectNow()
     },
@@ -206,8 +212,32 @@ function startChat(root) {
     }
   }
 
+  /** The `whoelse` page being loaded, if any: one at a time. */
+  let onlinePageRequest = null
+
+  /** Presence changes of one frame: the list is updated once, and one announcement says them all. */
+  function onPresence(changes) {
+    for (const change of changes) {
+      if (change.state === 'online') model.setOnline(change.user)
+      else model.setOffline(change.user)
+    }
+    const joined = changes.filter((c) => c.state === 'online').map((c) => c.user)
+    const left = changes.filter((c) => c.state === 'offline').map((c) => c.user)
+    const parts = []
+    if (joined.length > 0) parts.push(`${joined.join(', ')} ${joined.length === 1 ? 'is' : 'are'} online`)
+    if (left.length > 0) parts.push(`${left.join(', ')} went offline`)
+    view.announce(parts.join('; '))
+  }
+
   connection.on('welcome', (welcome) => {
-    model.setWelcome(welcome.username, welcome.online, welcome.blocked)
+    model.setWelcome(
+      welcome.username,
+      welcome.online,
+      welcome.blocked,
+      welcome.onlineNext ?? null,
+      welcome.onlineTotal ?? welcome.online.length,
+    )
+    onlinePageRequest = null
     connection.request({ type: 'whoelsesince', seconds: RECENT_SECONDS })
     // Pages asked for while offline, or the open conversation after a reload of its history.
     for (const conversation of model.conversations.values()) {
@@ -237,9 +267,10 @@ function startChat(root) {
   connection.on('event', (event) => {
     switch (event.type) {
       case 'presence':
-        if (event.state === 'online') model.setOnline(event.user)
-        else model.setOffline(event.user)
-        view.announce(`${event.user} ${event.state === 'online' ? 'is online' : 'went offline'}`)
+        onPresence([event])
+        break
+      case 'presence_batch':
+        onPresence(event.changes)
         break
       case 'broadcast':
         model.addBroadcast(event, isVisible(EVERYONE))
@@ -303,7 +334,12 @@ function startChat(root) {
         if (reply?.type === 'users') model.setRecent(reply.users, reply.truncated === true)
         break
       case 'whoelse':
-        if (reply?.type === 'users') model.setOnlineList(reply.users)
+        if (reply?.type !== 'users') break
+        if (request.after === undefined && request.limit === undefined) model.setOnlineList(reply.users)
+        else {
+          if (request.id === onlinePageRequest) onlinePageRequest = null
+          model.addOnlinePage(reply.users, reply.next ?? null)
+        }
         break
     }
     scheduleRender()

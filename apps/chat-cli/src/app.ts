@@ -4,7 +4,7 @@
  * returns an exit code; it never exits the process itself.
  * @module
  */
-import type { ServerMessage } from '@parley/protocol'
+import { MAX_WHOELSE_PAGE, type ServerMessage } from '@parley/protocol'
 import { type ChatClient, type ClientEvent, type CloseCause, ConnectionError } from './client.js'
 import { HELP_TEXT, parseCommand, parseYesNo } from './commands.js'
 import { ExitCode } from './exit-codes.js'
@@ -80,6 +80,12 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
       case 'presence':
         if (event.state === 'online') known.add(event.user)
         else known.delete(event.user)
+        break
+      case 'presence_batch':
+        for (const change of event.changes) {
+          if (change.state === 'online') known.add(change.user)
+          else known.delete(change.user)
+        }
         break
       case 'private_request':
         questions.push({ requestId: event.requestId, from: event.from })
@@ -224,10 +230,21 @@ export async function runChat(deps: ChatAppDeps): Promise<ExitCode> {
         {
           // A script's commands run one after another (its output stays in order); at a terminal
           // the prompt comes back at once and replies appear above it when they arrive.
-          const reply = client.request(command.frame)
+          const reply = command.frame.type === 'whoelse' ? everyPage(command.frame) : client.request(command.frame)
           if (!view.interactive) await Promise.race([reply, stopped])
         }
         break
+    }
+  }
+
+  /**
+   * `whoelse` prints everyone: the gateway answers in pages of at most MAX_WHOELSE_PAGE names (each
+   * page is printed as it arrives, by the `reply` handler), and the next is asked for until none is left.
+   */
+  async function everyPage(frame: { type: 'whoelse' }): Promise<void> {
+    let reply = await client.request({ ...frame, limit: MAX_WHOELSE_PAGE })
+    while (reply?.type === 'users' && reply.next !== undefined) {
+      reply = await client.request({ type: 'whoelse', after: reply.next, limit: MAX_WHOELSE_PAGE })
     }
   }
 

@@ -158,6 +158,10 @@ export function byeLine(reason: ByeReason): Line {
   }
 }
 
+function presenceLine(user: string, state: 'online' | 'offline'): Line {
+  return { kind: 'presence', text: `${sanitize(user)} logged ${state === 'online' ? 'in' : 'out'}` }
+}
+
 /** Events the gateway pushes at any time. */
 export function eventLines(event: ServerMessage): Line[] {
   switch (event.type) {
@@ -165,7 +169,9 @@ export function eventLines(event: ServerMessage): Line[] {
     case 'broadcast':
       return [chatLine('message', event.from, event.text)]
     case 'presence':
-      return [{ kind: 'presence', text: `${sanitize(event.user)} logged ${event.state === 'online' ? 'in' : 'out'}` }]
+      return [presenceLine(event.user, event.state)]
+    case 'presence_batch':
+      return event.changes.map((change) => presenceLine(change.user, change.state))
     case 'private_request':
       return [privateQuestionLine(event.from)]
     case 'private_declined':

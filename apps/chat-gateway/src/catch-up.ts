@@ -11,7 +11,12 @@ import type { GatewayContext } from './context.js'
 
 export function catchUp(ctx: GatewayContext): void {
   ctx.log.info({ connections: ctx.registry.userCount }, 'bus reconnected: catching up from storage')
-  void ctx.cluster.directory.resync()
+  // Presence events published while the bus was away were missed: reload who is online.
+  void ctx.cluster.directory
+    .resync()
+    .then(() => ctx.cluster.directory.onlineUsers())
+    .then((users) => ctx.online.replaceAll(users))
+    .catch((error: unknown) => ctx.log.warn({ err: error }, 'reloading who is online failed'))
   repushPending(ctx)
 }
 

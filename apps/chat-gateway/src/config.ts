@@ -53,6 +53,12 @@ export const GatewayConfig = Type.Object({
   whoelsesinceMaxSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 10 * 365 * 24 * 3600 })),
   /** How often old presence history and expired sessions are deleted; absent: hourly (tests shorten it). */
   housekeepingIntervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+  /**
+   * Presence changes within this many milliseconds go out together, one frame per recipient; absent:
+   * 50. The tick grows with the number of connections (0.05 ms each, at most 1 s) so that a sign-in
+   * wave costs a bounded number of frames per second.
+   */
+  presenceTickMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 5000 })),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 
@@ -110,6 +116,7 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   maxConnectionsPerIp: 'CHAT_MAX_CONNECTIONS_PER_IP',
   whoelsesinceMaxSeconds: 'CHAT_WHOELSESINCE_MAX_SECONDS',
   housekeepingIntervalMs: 'CHAT_HOUSEKEEPING_MS',
+  presenceTickMs: 'CHAT_PRESENCE_TICK_MS',
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
@@ -279,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     maxConnectionsPerIp: integer(env.CHAT_MAX_CONNECTIONS_PER_IP, DEFAULT_MAX_CONNECTIONS_PER_IP),
     whoelsesinceMaxSeconds: integer(env.CHAT_WHOELSESINCE_MAX_SECONDS, DEFAULT_WHOELSESINCE_MAX_SECONDS),
     ...(env.CHAT_HOUSEKEEPING_MS ? { housekeepingIntervalMs: integer(env.CHAT_HOUSEKEEPING_MS, 0) } : {}),
+    ...(env.CHAT_PRESENCE_TICK_MS ? { presenceTickMs: integer(env.CHAT_PRESENCE_TICK_MS, 0) } : {}),
     ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),
     databasePath: path(env.DATABASE_PATH, join(options.repoRoot, 'data', 'parley.db'), cwd),

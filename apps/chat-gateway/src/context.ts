@@ -9,10 +9,13 @@ import type { BusEvent, ChatEvents } from './bus-events.js'
 import type { ClusterState } from './cluster/types.js'
 import type { GatewayConfig } from './config.js'
 import type { GatewayMetrics } from './metrics.js'
+import type { OnlineIndex } from './online-index.js'
 import type { PresenceTracker } from './presence.js'
+import type { PresenceFanout } from './presence-fanout.js'
 import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
 import type { ChatSession } from './session.js'
+import type { TurnCorker } from './turn-corker.js'
 
 export interface GatewayContext {
   readonly config: GatewayConfig
@@ -39,6 +42,12 @@ export interface GatewayContext {
   publish(event: BusEvent): Promise<boolean>
   /** Message deliveries the bus refused, published again once it is healthy. */
   readonly redelivery: Redelivery
+  /** Who is online on every instance, sorted by name: `welcome` and `whoelse` pages. */
+  readonly online: OnlineIndex
+  /** Presence frames to this instance's connections, coalesced per tick. */
+  readonly presenceFrames: PresenceFanout
+  /** Holds each socket's frames until the end of the turn, so they leave in one write. */
+  readonly corker: TurnCorker
   /** Set when `close()` began: no presence events are sent to clients that are leaving anyway. */
   shuttingDown: boolean
 }

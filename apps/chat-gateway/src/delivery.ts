@@ -1,48 +1,51 @@
 /**
  * The `chat:events` listener of one gateway instance: delivers each event to this instance's own
- * connections. Synchronous, so events reach clients in the order they arrive.
+ * connections. Synchronous, so events reach clients in the order they arrive. Each event is encoded
+ * once and every connection is handed the same text; presence changes are coalesced per tick
+ * (`presence-fanout.ts`) and flushed before any other event.
  * @module
  */
+import { encode } from '@parley/protocol'
 import type { BusEvent } from './bus-events.js'
 import { repushPending } from './catch-up.js'
 import type { GatewayContext } from './context.js'
 
 export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
+  if (event.kind === 'presence') {
+    if (event.state === 'online') ctx.online.set({ id: event.userId, username: event.username })
+    else ctx.online.delete(event.userId)
+    if (!ctx.shuttingDown) ctx.presenceFrames.add(event)
+    return
+  }
+  ctx.presenceFrames.flush()
   switch (event.kind) {
     case 'deliver': {
+      const text = encode(event.frame)
       for (const session of ctx.registry.connectionsOf(event.userId)) {
         if (event.connId !== undefined && session.connId !== event.connId) continue
-        if (event.frame.type === 'message') session.pushMessage(event.frame)
-        else session.send(event.frame)
-      }
-      return
-    }
-    case 'presence': {
-      if (ctx.shuttingDown) return
-      const hidden = new Set(event.hiddenFrom)
-      const frame = { type: 'presence', user: event.username, state: event.state, at: event.at } as const
-      for (const { userId, connection } of [...ctx.registry.entries()]) {
-        if (userId !== event.userId && !hidden.has(userId)) connection.send(frame)
+        if (event.frame.type === 'message') session.pushMessage(event.frame, text)
+        else if (session.sendEncoded(text)) ctx.metrics.framesOut.inc({ type: event.frame.type })
       }
       return
     }
     case 'broadcast': {
       const excluded = new Set(event.excludeUserIds)
-      const frame = { type: 'broadcast', from: event.from, text: event.text, at: event.at } as const
-      for (const { userId, connection } of [...ctx.registry.entries()]) {
-        if (!excluded.has(userId)) connection.send(frame)
-      }
+      const text = encode({ type: 'broadcast', from: event.from, text: event.text, at: event.at })
+      let sent = 0
+      ctx.registry.forEachConnection((userId, connection) => {
+        if (!excluded.has(userId) && connection.sendEncoded(text)) sent++
+      })
+      if (sent > 0) ctx.metrics.framesOut.inc({ type: 'broadcast' }, sent)
       return
     }
     case 'kick': {
-      const targets = event.sessionHash
-        ? [...ctx.registry.entries()].filter(
-            (entry) =>
-              entry.userId === event.userId &&
-              entry.sessionHash === event.sessionHash &&
-              (!event.tokenOnly || entry.kind === 'token'),
-          )
-        : [...ctx.registry.entries()].filter((entry) => entry.userId === event.userId)
+      const targets = ctx.registry
+        .entriesOf(event.userId)
+        .filter(
+          (entry) =>
+            event.sessionHash === undefined ||
+            (entry.sessionHash === event.sessionHash && (!event.tokenOnly || entry.kind === 'token')),
+        )
       for (const { connId, connection } of targets) {
         if (connId !== event.exceptConnId) connection.bye(event.reason)
       }

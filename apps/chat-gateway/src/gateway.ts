@@ -26,12 +26,15 @@ import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
 import { DEFAULT_HOUSEKEEPING_INTERVAL_MS, startHousekeeping } from './housekeeping.js'
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js'
+import { OnlineIndex } from './online-index.js'
 import { createPresenceTracker } from './presence.js'
+import { DEFAULT_PRESENCE_TICK_MS, PresenceFanout } from './presence-fanout.js'
 import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
 import { endRevokedSessions } from './revocations.js'
 import { ChatSession, type UpgradeInfo } from './session.js'
+import { TurnCorker } from './turn-corker.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
 
 export interface GatewayDeps {
@@ -83,6 +86,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const events = await openTopic(bus, CHAT_EVENTS_CHANNEL, { decode: decodeBusEvent, logger: busLog })
   const revocations = await openTopic(bus, REVOKE_CHANNEL, { decode: decodeRevokeEvent, logger: busLog })
   const publish = createPublisher(events, metrics, log)
+  const registry = new Registry<ChatSession>()
   const ctx: GatewayContext = {
     config,
     storage: deps.storage,
@@ -93,8 +97,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     metrics,
     log,
     now,
-    registry: new Registry<ChatSession>(),
+    registry,
     sessions: new Set(),
+    corker: new TurnCorker(),
+    online: new OnlineIndex(),
+    presenceFrames: new PresenceFanout({
+      registry,
+      metrics,
+      tickMs: config.presenceTickMs ?? DEFAULT_PRESENCE_TICK_MS,
+      shuttingDown: () => ctx.shuttingDown,
+    }),
     presence: createPresenceTracker({
       storage: deps.storage,
       directory: cluster.directory,
@@ -110,7 +122,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   }
   metrics.observe({
     openSockets: () => ctx.sessions.size,
-    signedInConnections: () => [...ctx.registry.entries()].length,
+    signedInConnections: () => ctx.registry.connectionCount,
     localUsers: () => ctx.registry.userCount,
     pendingMessages: () => deps.storage.messages.countPending(),
   })
@@ -137,6 +149,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
           .catch((error: unknown) => log.error({ err: error, instanceId }, 'closing a dead instance presence failed'))
       },
     })
+    ctx.online.replaceAll(await cluster.directory.onlineUsers())
   } catch (error) {
     await release()
     throw error
@@ -226,7 +239,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
             ws.close(1001, 'shutdown')
             return
           }
-          const session = new ChatSession(ctx, ws, info)
+          const session = new ChatSession(ctx, ws, info, socket)
           ctx.sessions.add(session)
           closeUnlessSignedIn(session)
           session.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
@@ -255,6 +268,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   let closing: Promise<void> | undefined
   async function close(): Promise<void> {
     ctx.shuttingDown = true
+    ctx.presenceFrames.close()
     stopHeartbeat()
     stopHousekeeping()
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))

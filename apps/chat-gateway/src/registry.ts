@@ -21,6 +21,7 @@ interface OnlineUser<C> {
 
 export class Registry<C> {
   readonly #users = new Map<number, OnlineUser<C>>()
+  #connections = 0
 
   /** Adds a connection; true when it is the user's first (the user just came online). */
   add(userId: number, username: string, entry: ConnectionEntry<C>): boolean {
@@ -30,6 +31,7 @@ export class Registry<C> {
       user = { username, connections: new Map() }
       this.#users.set(userId, user)
     }
+    if (!user.connections.has(entry.connId)) this.#connections++
     user.connections.set(entry.connId, entry)
     return first
   }
@@ -38,6 +40,7 @@ export class Registry<C> {
   remove(userId: number, connId: string): boolean {
     const user = this.#users.get(userId)
     if (!user?.connections.delete(connId)) return false
+    this.#connections--
     if (user.connections.size > 0) return false
     this.#users.delete(userId)
     return true
@@ -49,6 +52,11 @@ export class Registry<C> {
 
   isOnline(userId: number): boolean {
     return this.#users.has(userId)
+  }
+
+  /** One user's connections with their sessions (an index lookup, not a scan). */
+  entriesOf(userId: number): ConnectionEntry<C>[] {
+    return [...(this.#users.get(userId)?.connections.values() ?? [])]
   }
 
   connectionsOf(userId: number): C[] {
@@ -86,7 +94,21 @@ export class Registry<C> {
     }
   }
 
+  /**
+   * Calls `visit` for every connection, without copying: fan-out runs this once per event for every
+   * connection. A connection removed during the walk (a slow consumer cut off) is not visited after.
+   */
+  forEachConnection(visit: (userId: number, connection: C) => void): void {
+    for (const [userId, user] of this.#users) {
+      for (const entry of user.connections.values()) visit(userId, entry.connection)
+    }
+  }
+
   get userCount(): number {
     return this.#users.size
+  }
+
+  get connectionCount(): number {
+    return this.#connections
   }
 }

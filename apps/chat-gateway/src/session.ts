@@ -5,6 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import {
   type ByeReason,
   type ClientMessage,
@@ -87,9 +88,13 @@ export class ChatSession {
   /** Why the session ended, for the end-of-session log line. */
   #endReason: string | null = null
 
-  constructor(ctx: GatewayContext, ws: WebSocket, upgrade: UpgradeInfo) {
+  /** The TLS socket under `ws`, corked per turn so that this turn's frames leave in one write. */
+  readonly #socket: Duplex | null
+
+  constructor(ctx: GatewayContext, ws: WebSocket, upgrade: UpgradeInfo, socket: Duplex | null = null) {
     this.#ctx = ctx
     this.ws = ws
+    this.#socket = socket
     this.upgrade = upgrade
     this.log = ctx.log.child({ connId: this.connId })
     this.#bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst, ctx.now())
@@ -121,18 +126,27 @@ export class ChatSession {
 
   /** Sends a frame; a client whose unsent data passes the bound is cut off instead (slow consumer). */
   send(frame: ServerMessage): boolean {
-    if (this.ws.readyState !== WebSocket.OPEN) return false
-    if (this.checkSlowConsumer()) return false
-    this.ws.send(encode(frame))
+    if (!this.sendEncoded(encode(frame))) return false
     this.#ctx.metrics.framesOut.inc({ type: frame.type })
+    return true
+  }
+
+  /**
+   * Sends a frame already encoded: fan-out encodes each event once and hands every connection the
+   * same text (the caller counts the frames). False when not sent or the client was cut off.
+   */
+  sendEncoded(text: string): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false
+    if (this.#socket) this.#ctx.corker.cork(this.#socket)
+    this.ws.send(text)
     return !this.checkSlowConsumer()
   }
 
   /** Pushes a chat message once per connection until the client confirms it. */
-  pushMessage(frame: ServerMessageOf<'message'>): void {
+  pushMessage(frame: ServerMessageOf<'message'>, encoded?: string): void {
     if (this.outstanding.has(frame.messageId)) return
     this.outstanding.add(frame.messageId)
-    this.send(frame)
+    if (this.sendEncoded(encoded ?? encode(frame))) this.#ctx.metrics.framesOut.inc({ type: 'message' })
   }
 
   /** Terminates the connection when its send buffer passed the bound; true when it did. */

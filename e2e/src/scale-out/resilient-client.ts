@@ -159,6 +159,9 @@ export class ResilientChat {
       case 'presence':
         this.presence.push({ user: frame.user, state: frame.state })
         return
+      case 'presence_batch':
+        for (const change of frame.changes) this.presence.push({ user: change.user, state: change.state })
+        return
       case 'error':
         if (frame.replyTo === 'resume') {
           // e.g. the database is cut: try again shortly.

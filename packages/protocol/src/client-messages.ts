@@ -4,7 +4,7 @@
  * @module
  */
 import { type Static, type TObject, type TProperties, Type } from 'typebox'
-import { ClientId, MessageId, Password, PROTOCOL_VERSION, Text, Username } from './fields.js'
+import { ClientId, MAX_WHOELSE_PAGE, MessageId, Password, PROTOCOL_VERSION, Text, Username } from './fields.js'
 
 function frame<T extends TProperties>(properties: T): TObject<T> {
   return Type.Object(properties, { additionalProperties: false })
@@ -28,7 +28,16 @@ export const ResumeRequest = frame({
   v: Type.Literal(PROTOCOL_VERSION),
   token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
 })
-export const WhoElseRequest = frame({ type: Type.Literal('whoelse'), id: ClientId })
+/**
+ * Other users online now, ordered by name. With `limit`, one page of at most `limit` names after the
+ * name `after` (exclusive); the reply's `next` says where the following page starts.
+ */
+export const WhoElseRequest = frame({
+  type: Type.Literal('whoelse'),
+  id: ClientId,
+  after: Type.Optional(Username),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WHOELSE_PAGE })),
+})
 export const WhoElseSinceRequest = frame({
   type: Type.Literal('whoelsesince'),
   id: ClientId,

@@ -12,6 +12,10 @@ export const SUBPROTOCOL = 'parley.v1'
 export const MAX_TEXT_LENGTH = 2000
 export const MAX_USERNAME_LENGTH = 32
 export const MAX_PASSWORD_LENGTH = 1024
+/** `welcome` lists at most this many online users; the rest come from `whoelse` in pages. */
+export const WELCOME_ONLINE_LIMIT = 100
+/** The largest `whoelse` page: 400 names of the longest kind (128 bytes) stay under a 64 KiB frame. */
+export const MAX_WHOELSE_PAGE = 400
 
 /** A client-chosen request id. For `message` frames it is also the deduplication key of resends. */
 export const ClientId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })

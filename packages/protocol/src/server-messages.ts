@@ -29,14 +29,24 @@ export const WelcomeReply = frame({
   token: Type.Optional(Type.String()),
   /** Seconds of silence before the gateway logs the user out. */
   timeoutSeconds: Type.Integer(),
-  /** Users online now whom this user may see. */
+  /**
+   * Users online now whom this user may see: the first page only (at most `WELCOME_ONLINE_LIMIT`),
+   * so a sign-in costs the same with 20 users online as with 20,000. `onlineNext` set: ask `whoelse`
+   * with `after: onlineNext` for the rest.
+   */
   online: Type.Array(Name),
+  /** How many online users this user may see, in all. */
+  onlineTotal: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Set when `online` is not everyone: the `after` cursor of the next `whoelse` page. */
+  onlineNext: Type.Optional(Name),
   blocked: Type.Array(Name),
 })
 export const UsersReply = frame({
   type: Type.Literal('users'),
   replyTo: ClientId,
   users: Type.Array(Name),
+  /** `whoelse` with a `limit`: more users follow; ask again with `after: next`. */
+  next: Type.Optional(Name),
   /** More users matched than one answer carries (500, and always under the 64 KiB frame limit): these are some of them. */
   truncated: Type.Optional(Type.Boolean()),
 })
@@ -89,6 +99,21 @@ export const MessageEvent = frame({
   /** True when it waited in the offline queue. */
   offline: Type.Boolean(),
 })
+/**
+ * Several presence changes at once, oldest first: changes that happen within one short tick go out
+ * together (one frame per recipient instead of one per change). A tick with a single change still
+ * sends a plain `presence` frame.
+ */
+export const PresenceBatchEvent = frame({
+  type: Type.Literal('presence_batch'),
+  changes: Type.Array(
+    frame({
+      user: Name,
+      state: Type.Union([Type.Literal('online'), Type.Literal('offline')]),
+      at: Timestamp,
+    }),
+  ),
+})
 export const BroadcastEvent = frame({ type: Type.Literal('broadcast'), from: Name, text: Type.String(), at: Timestamp })
 export const PresenceEvent = frame({
   type: Type.Literal('presence'),
@@ -136,6 +161,7 @@ export const ServerMessage = Type.Union([
   MessageEvent,
   BroadcastEvent,
   PresenceEvent,
+  PresenceBatchEvent,
   PrivateRequestEvent,
   PrivateReadyEvent,
   PrivateDeclinedEvent,

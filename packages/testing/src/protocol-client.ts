@@ -66,7 +66,11 @@ export class ProtocolClient {
       const text = String(data)
       this.raw.push(text)
       try {
-        this.frames.push(decodeServerMessage(text))
+        const frame = decodeServerMessage(text)
+        // A batch of presence changes is seen as its `presence` frames, in order (`raw` keeps the batch).
+        if (frame.type === 'presence_batch') {
+          for (const change of frame.changes) this.frames.push({ type: 'presence', ...change })
+        } else this.frames.push(frame)
       } catch {
         this.invalid.push(text)
       }

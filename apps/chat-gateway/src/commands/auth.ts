@@ -5,14 +5,13 @@
  * @module
  */
 import type { PublicUser } from '@parley/auth'
-import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION } from '@parley/protocol'
+import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION, WELCOME_ONLINE_LIMIT } from '@parley/protocol'
 import { CloseCode } from '../close-codes.js'
 import type { GatewayContext } from '../context.js'
 import type { SessionKind } from '../registry.js'
 import type { ChatSession } from '../session.js'
 import type { Command } from './index.js'
 import { pushPending } from './messaging.js'
-import { visibleOnline } from './users.js'
 
 function alreadySignedIn(): ParleyError {
   return new ParleyError(ErrorCode.InvalidCommand, 'Already logged in on this connection')
@@ -126,7 +125,6 @@ async function signIn(
   }
   const me = { id: user.id, username: user.username }
   if (claim.first) ctx.presence.announce(me, 'online')
-  const online = await ctx.cluster.directory.onlineUsers()
   if (session.ended) {
     // The connection went while it was being registered: take it back out.
     ctx.presence.release(me, session.connId)
@@ -158,6 +156,9 @@ async function signIn(
       exceptConnId: session.connId,
     })
   }
+  // The first page of who is online, from the in-memory index: read in the same turn as the
+  // registration above, so a user missing from it is announced to this connection by its presence event.
+  const online = ctx.online.page(undefined, WELCOME_ONLINE_LIMIT, new Set([user.id, ...blockerIds]))
   session.send({
     type: 'welcome',
     replyTo,
@@ -165,7 +166,9 @@ async function signIn(
     username: user.username,
     ...(credentials.kind === 'token' ? { token: credentials.token } : {}),
     timeoutSeconds: ctx.config.timeoutSeconds,
-    online: visibleOnline(online, user.id, blockerIds),
+    online: online.users,
+    onlineTotal: online.total,
+    ...(online.next === undefined ? {} : { onlineNext: online.next }),
     blocked,
   })
   session.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')

@@ -3,8 +3,9 @@
  * seconds, including now). Users who blocked the asker never appear.
  * @module
  */
-import { ErrorCode, ParleyError } from '@parley/protocol'
+import { ErrorCode, MAX_WHOELSE_PAGE, ParleyError } from '@parley/protocol'
 import { DEFAULT_WHOELSESINCE_MAX_SECONDS } from '../config.js'
+import { compareNames } from '../online-index.js'
 import type { Command } from './index.js'
 import { boundedUserList, MAX_USERS_PER_REPLY } from './user-list.js'
 import { me, visibleOnline } from './users.js'
@@ -16,7 +17,27 @@ export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
     ctx.cluster.directory.onlineUsers(),
   ])
   const names = visibleOnline(online, user.userId, blockers)
+  if (frame.limit !== undefined || frame.after !== undefined) {
+    const page = pageOfNames(names, frame.after, frame.limit ?? MAX_WHOELSE_PAGE)
+    session.send({ type: 'users', replyTo: frame.id, ...page })
+    return
+  }
   session.send({ type: 'users', replyTo: frame.id, ...boundedUserList(names) })
+}
+
+/** Up to `limit` of `sorted` (ordered by `compareNames`) after the name `after`, and where the next page starts. */
+function pageOfNames(sorted: readonly string[], after: string | undefined, limit: number) {
+  let start = 0
+  if (after !== undefined) {
+    let high = sorted.length
+    while (start < high) {
+      const middle = (start + high) >>> 1
+      if (compareNames(sorted[middle]!, after) <= 0) start = middle + 1
+      else high = middle
+    }
+  }
+  const users = sorted.slice(start, start + limit)
+  return start + limit < sorted.length ? { users, next: users.at(-1)! } : { users }
 }
 
 function windowTooLong(maxSeconds: number): ParleyError {
