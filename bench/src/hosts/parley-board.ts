@@ -66,7 +66,7 @@ export function handlers(_metrics: ProcessMetrics) {
         },
         { repoRoot: dir, cwd: dir },
       )
-      storage = await openSqliteStorage(config.databasePath)
+      storage = await openSqliteStorage(config.databasePath, { writeWorker: true })
       const logger = createLogger(config.logLevel, pino.destination({ dest: '/dev/null', sync: false }))
       const auth = createAuth({ storage, log: logger.child({ module: 'auth' }) })
       events = createLocalPostEvents()
