@@ -68,7 +68,6 @@ export class ChatSession {
   readonly ws: WebSocket
   readonly upgrade: UpgradeInfo
   readonly #ctx: GatewayContext
-  log: Logger
   user: SignedInUser | null = null
   /** Cleared at each heartbeat ping, set by the pong. */
   alive = true
@@ -96,7 +95,6 @@ export class ChatSession {
     this.ws = ws
     this.#socket = socket
     this.upgrade = upgrade
-    this.log = ctx.log.child({ connId: this.connId })
     this.#bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst, ctx.now())
     ws.on('message', (data, isBinary) => this.#onFrame(data as Buffer, isBinary))
     ws.on('pong', () => {
@@ -111,6 +109,15 @@ export class ChatSession {
     this.resetInactivity()
   }
 
+  /**
+   * A logger bound to this connection (and to its user once signed in). Made when used, not kept: a
+   * pino child per connection was a large part of what an idle connection cost, and logging is rare.
+   */
+  get log(): Logger {
+    const bindings = this.user ? { connId: this.connId, userId: this.user.userId } : { connId: this.connId }
+    return this.#ctx.log.child(bindings)
+  }
+
   /** True once the session is ending: no new sign-in, no more frames processed. */
   get ended(): boolean {
     return this.#ended
@@ -119,7 +126,6 @@ export class ChatSession {
   signIn(user: SignedInUser): void {
     this.user = user
     this.#signedInAt = this.#ctx.now()
-    this.log = this.log.child({ userId: user.userId })
     this.#ctx.metrics.sessions.inc({ event: 'started' })
     this.log.info({ kind: user.kind }, 'chat session started')
   }
