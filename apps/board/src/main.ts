@@ -5,7 +5,7 @@
  */
 import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { DEFAULT_PREFIX, openBus } from '@parley/bus'
-import { ensureCerts } from '@parley/certs'
+import { loadCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { ConfigError, loadConfig } from './config.js'
@@ -29,9 +29,8 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel)
-  const certs = await ensureCerts(config.certsDir)
-  if (certs.created.ca)
-    logger.info({ caPath: certs.caPath, reason: certs.created.ca }, 'created a local certificate authority')
+  // Never the CA's key: a missing or expiring leaf is made by `pnpm certs` in a child process.
+  const certs = await loadCerts(config.certsDir)
   if (certs.created.leaf)
     logger.info({ certPath: certs.certPath, reason: certs.created.leaf }, 'created the localhost certificate')
 

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
-import { ensureCerts, findRepoRoot } from '@parley/certs'
+import { findRepoRoot, loadCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { pino } from 'pino'
@@ -40,9 +40,10 @@ const log = pino({
   redact: { paths: ['token', '*.token', 'password', '*.password', 'cookie', '*.cookie'], censor: '[redacted]' },
 })
 
-const certs = await ensureCerts(config.certsDir)
-if (certs.created.ca || certs.created.leaf) {
-  log.info({ certsDir: config.certsDir, ca: certs.created.ca, leaf: certs.created.leaf }, 'TLS certificates created')
+// Never the CA's key: a missing or expiring leaf is made by `pnpm certs` in a child process.
+const certs = await loadCerts(config.certsDir)
+if (certs.created.leaf) {
+  log.info({ certsDir: config.certsDir, leaf: certs.created.leaf }, 'TLS certificate created')
 }
 const storage = await openStorage({
   sqlitePath: config.databasePath,

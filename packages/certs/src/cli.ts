@@ -1,28 +1,42 @@
 /**
- * `pnpm certs [--dir <folder>]`: creates the local CA and the localhost certificate (default: the
- * repository's certs/ folder) and says how to trust the CA.
+ * `pnpm certs [--dir <folder>] [--name <host>]…`: creates the local CA and the localhost certificate
+ * (default: CERTS_DIR, else the repository's certs/ folder) and says how to trust the CA. The only
+ * program that reads the CA's private key; the servers run it as a child process when their
+ * certificate is missing or expiring.
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ensureCerts } from './ensure-certs.js'
+import { certNames } from './names.js'
 import { findRepoRoot } from './repo-root.js'
+import { UNCONSTRAINED_CA } from './validate.js'
 
-const USAGE = `Usage: pnpm certs [--dir <folder>]
+const USAGE = `Usage: pnpm certs [--dir <folder>] [--name <host or IP>]...
 
 Creates, when missing, a local certificate authority (ca.pem, ca-key.pem) and a certificate for
-localhost, 127.0.0.1 and ::1 signed by it (localhost.pem, localhost-key.pem). An existing CA is
-kept; the localhost certificate is renewed when it expires within 30 days.
+localhost, 127.0.0.1 and ::1 signed by it (localhost.pem, localhost-key.pem). The CA can certify
+only these names and the ones added with --name (name constraints), and lasts 2 years; the
+localhost certificate lasts 90 days and is renewed when it expires within 30 days. An existing CA
+is kept while it is valid and limited to the same names.
 
-  --dir <folder>  where to keep them (default: certs/ in the repository)
-  -h, --help      show this help`
+  --dir <folder>       where to keep them (default: CERTS_DIR, else certs/ in the repository)
+  --name <host or IP>  also cover this name (repeatable; also CERTS_NAMES, separated by spaces or commas)
+  -h, --help           show this help`
 
 async function main(): Promise<number> {
-  let values: { dir?: string; help?: boolean }
+  let values: { dir?: string; name?: string[]; help?: boolean }
+  let names: string[]
   try {
     values = parseArgs({
-      options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        dir: { type: 'string' },
+        name: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: false,
     }).values
+    names = [...(process.env.CERTS_NAMES ?? '').split(/[\s,]+/), ...(values.name ?? [])].filter((n) => n !== '')
+    certNames(names) // refuses a malformed name before anything is written
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`)
     return 2
@@ -34,14 +48,15 @@ async function main(): Promise<number> {
   // pnpm runs this script inside packages/certs; INIT_CWD is where the user typed the command.
   const invokedFrom = process.env.INIT_CWD ?? process.cwd()
   const root = findRepoRoot(invokedFrom) ?? findRepoRoot(process.cwd())
-  const dir = values.dir ? resolve(invokedFrom, values.dir) : root ? resolve(root, 'certs') : null
+  const configured = values.dir ?? (process.env.CERTS_DIR || undefined)
+  const dir = configured ? resolve(invokedFrom, configured) : root ? resolve(root, 'certs') : null
   if (!dir) {
     console.error('Cannot find the repository root (pnpm-workspace.yaml); pass --dir <folder>.')
     return 2
   }
   let files: Awaited<ReturnType<typeof ensureCerts>>
   try {
-    files = await ensureCerts(dir)
+    files = await ensureCerts(dir, { names })
   } catch (error) {
     console.error(`Could not create certificates in ${dir}: ${(error as Error).message}`)
     return 1
@@ -51,6 +66,11 @@ async function main(): Promise<number> {
   console.log(`Certificate authority   ${files.caPath}: ${caLine}`)
   console.log(`localhost certificate   ${files.certPath}: ${leafLine}`)
   console.log(`localhost private key   ${files.keyPath} (mode 0600)`)
+  if (files.created.ca === UNCONSTRAINED_CA) {
+    console.log(
+      `Replaced the certificate authority of an earlier Parley, which could sign for any domain: remove it from where you trusted it and trust the new ${files.caPath}.`,
+    )
+  }
   if (files.created.ca) {
     console.log(`
 Browsers do not know this new CA yet. Trust ${files.caPath} once (see README, "Certificates"):

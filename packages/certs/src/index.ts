@@ -12,4 +12,7 @@ export {
   LEAF_KEY_FILE,
 } from './ensure-certs.js'
 export { createEphemeralCertificate, type EphemeralCertificate, type EphemeralOptions } from './ephemeral.js'
+export { type LoadCertsOptions, loadCerts, runCertsCommand } from './load-certs.js'
+export { certNames } from './names.js'
 export { findRepoRoot } from './repo-root.js'
+export { UNCONSTRAINED_CA } from './validate.js'

@@ -1,5 +1,7 @@
+import 'reflect-metadata'
 import { createPrivateKey, X509Certificate } from 'node:crypto'
-import { LEAF_DNS_NAMES, LEAF_IP_ADDRESSES } from './generate.js'
+import * as x509 from '@peculiar/x509'
+import { type CertNames, certNames, encodeNameConstraints, NAME_CONSTRAINTS_OID } from './names.js'
 
 /** Why an existing certificate cannot be kept, or null when it is fine. */
 export type Problem = string | null
@@ -22,20 +24,44 @@ function expiryProblem(cert: X509Certificate, now: Date, renewBeforeMs: number):
   return null
 }
 
-export function caProblem(certPem: Buffer, keyPem: Buffer, now: Date, renewBeforeMs: number): Problem {
+/** Said of a CA made by an earlier Parley, which could sign for any domain. */
+export const UNCONSTRAINED_CA = 'it could sign for any domain (made by an earlier version of Parley)'
+
+/** Why the CA's name constraints are not exactly `names`, or null. */
+export function nameConstraintsProblem(certPem: Buffer, names: CertNames): Problem {
+  const extension = new x509.X509Certificate(certPem).getExtension(NAME_CONSTRAINTS_OID)
+  if (!extension?.critical) return UNCONSTRAINED_CA
+  const wanted = encodeNameConstraints(names)
+  return Buffer.from(extension.value).equals(wanted) ? null : 'it is limited to other names than the ones asked for'
+}
+
+export function caProblem(
+  certPem: Buffer,
+  keyPem: Buffer,
+  now: Date,
+  renewBeforeMs: number,
+  names: CertNames = certNames(),
+): Problem {
   const parsed = parse(certPem, keyPem)
   if (!('cert' in parsed)) return parsed.problem
   if (!parsed.cert.ca) return 'it is not a certificate authority'
-  return expiryProblem(parsed.cert, now, renewBeforeMs)
+  return nameConstraintsProblem(certPem, names) ?? expiryProblem(parsed.cert, now, renewBeforeMs)
 }
 
-export function leafProblem(certPem: Buffer, keyPem: Buffer, caPem: Buffer, now: Date, renewBeforeMs: number): Problem {
+export function leafProblem(
+  certPem: Buffer,
+  keyPem: Buffer,
+  caPem: Buffer,
+  now: Date,
+  renewBeforeMs: number,
+  names: CertNames = certNames(),
+): Problem {
   const parsed = parse(certPem, keyPem)
   if (!('cert' in parsed)) return parsed.problem
   const { cert } = parsed
   const ca = new X509Certificate(caPem)
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'it was not signed by the current CA'
-  for (const name of LEAF_DNS_NAMES) if (!cert.checkHost(name)) return `it does not cover ${name}`
-  for (const ip of LEAF_IP_ADDRESSES) if (!cert.checkIP(ip)) return `it does not cover ${ip}`
+  for (const name of names.dns) if (!cert.checkHost(name)) return `it does not cover ${name}`
+  for (const ip of names.ips) if (!cert.checkIP(ip)) return `it does not cover ${ip}`
   return expiryProblem(cert, now, renewBeforeMs)
 }

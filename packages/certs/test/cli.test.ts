@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { X509Certificate } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { writeOldCa } from './old-ca.js'
 
 const run = promisify(execFile)
 const packageDir = join(import.meta.dirname, '..')
@@ -35,4 +37,23 @@ it('exits 2 with the usage on an unknown option', async () => {
     code: 2,
     stderr: expect.stringContaining('Usage: pnpm certs'),
   })
+})
+
+it('replaces a CA of an earlier version with a one-line notice, and covers --name and CERTS_NAMES', async () => {
+  await writeOldCa(dir)
+  const result = await run(
+    'pnpm',
+    ['exec', 'tsx', '--conditions=source', 'src/cli.ts', '--dir', dir, '--name', 'parley.lan'],
+    {
+      cwd: packageDir,
+      env: { ...process.env, CERTS_NAMES: '192.168.1.5' },
+    },
+  )
+  const notices = result.stdout.split('\n').filter((line) => line.startsWith('Replaced the certificate authority'))
+  expect(notices).toEqual([
+    `Replaced the certificate authority of an earlier Parley, which could sign for any domain: remove it from where you trusted it and trust the new ${join(dir, 'ca.pem')}.`,
+  ])
+  const leaf = new X509Certificate(await readFile(join(dir, 'localhost.pem')))
+  expect(leaf.checkHost('parley.lan')).toBe('parley.lan')
+  expect(leaf.checkIP('192.168.1.5')).toBe('192.168.1.5')
 })

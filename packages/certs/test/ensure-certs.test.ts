@@ -89,8 +89,8 @@ describe('ensureCerts', () => {
   })
 
   it('re-creates an expired leaf while keeping the CA', async () => {
-    const threeYearsAgo = new Date(Date.now() - 3 * 365 * 86_400_000)
-    const old = await ensureCerts(dir, { now: () => threeYearsAgo })
+    const aYearAgo = new Date(Date.now() - 365 * 86_400_000) // the leaf lasts 90 days, the CA 2 years
+    const old = await ensureCerts(dir, { now: () => aYearAgo })
     const renewed = await ensureCerts(dir)
     expect(renewed.created.ca).toBeNull()
     expect(renewed.created.leaf).toMatch(/expired/)
