@@ -18,10 +18,12 @@ import type { RunContext, Scenario } from './scenarios/context.js'
 import { idleMemory } from './scenarios/idle-memory.js'
 import { loginStorm } from './scenarios/login-storm.js'
 import { media } from './scenarios/media.js'
+import { scale } from './scenarios/scale.js'
+import { signIns } from './scenarios/signins.js'
 import { createRunCerts } from './tls.js'
 
 // The 10,000-connection memory scenario is the longest: last, so the others are saved if it is cut short.
-const SCENARIOS: Scenario[] = [fanout, pairs, loginStorm, board, media, idleMemory]
+const SCENARIOS: Scenario[] = [fanout, pairs, loginStorm, signIns, board, media, scale, idleMemory]
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url))
 
 const USAGE = `Usage: pnpm bench [--quick] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--profile]

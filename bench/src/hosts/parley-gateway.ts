@@ -9,7 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Auth, createAttemptLimiter, createAuth, createMemoryAttemptStore } from '@parley/auth'
+import { openBus } from '@parley/bus'
 import { openStorage, type Storage } from '@parley/storage'
+import { openCluster } from 'chat-gateway/src/cluster/open-cluster.js'
 import type { GatewayConfig } from 'chat-gateway/src/config.js'
 import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
 import pg from 'pg'
@@ -26,6 +28,14 @@ export interface GatewayStartArgs {
   loginUsers?: number
   /** Default 'sqlite'. */
   storage?: BenchStorage
+  /** Several gateways (the `scale` scenario): Redis for the bus and the online directory. */
+  redisUrl?: string
+  /** PostgreSQL: this schema, shared with the other gateways (the first one creates and drops it). */
+  schema?: string
+  /** Default 'bench'. */
+  instanceId?: string
+  /** The bus's key and channel prefix (one per run, so runs never hear each other). */
+  busPrefix?: string
 }
 
 export type BenchStorage = 'sqlite' | 'postgres'
@@ -55,8 +65,11 @@ export function handlers(_metrics: ProcessMetrics) {
   let gateway: Gateway | undefined
   let schema: string | undefined
 
+  let closeShared = async () => {}
+
   async function stop(): Promise<void> {
     await gateway?.close()
+    await closeShared()
     await storage?.close()
     if (dir) await rm(dir, { recursive: true, force: true })
     if (schema) await dropSchema(schema)
@@ -70,8 +83,11 @@ export function handlers(_metrics: ProcessMetrics) {
     async start(args: GatewayStartArgs): Promise<GatewayStarted> {
       dir = await mkdtemp(join(tmpdir(), 'parley-bench-gateway-'))
       if (args.storage === 'postgres') {
-        schema = `parley_bench_${process.pid}_${Date.now().toString(36)}`
-        storage = await openStorage({ databaseUrl: BENCH_DATABASE_URL, schema })
+        // The gateway that seeds the accounts owns the schema; the others share it.
+        const own = args.users > 0 || args.schema === undefined
+        const name = args.schema ?? `parley_bench_${process.pid}_${Date.now().toString(36)}`
+        if (own) schema = name
+        storage = await openStorage({ databaseUrl: BENCH_DATABASE_URL, schema: name })
       } else {
         storage = await openStorage({ sqlitePath: join(dir, 'parley.db'), writeWorker: true })
       }
@@ -92,15 +108,33 @@ export function handlers(_metrics: ProcessMetrics) {
         // otherwise measure the limiter, not the delivery path.
         ratePerSecond: 1_000_000,
         rateBurst: 1_000_000,
-        instanceId: 'bench',
+        instanceId: args.instanceId ?? 'bench',
         // 10,000-20,000 clients connect from 127.0.0.1, and a sign-in wave takes half an hour: the
         // abuse limits stay on (their cost is measured) but far above what the bench does.
         maxConnectionsPerIp: 1_000_000,
         signInTimeoutSeconds: 3600,
       }
       const tls = await readTls(args.tls)
+      const silent = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }))
+      const shared = args.redisUrl
+        ? {
+            bus: await openBus({ redisUrl: args.redisUrl, prefix: args.busPrefix ?? 'parley-bench:' }),
+            cluster: await openCluster({
+              redisUrl: args.redisUrl,
+              prefix: args.busPrefix ?? 'parley-bench:',
+              instanceId: config.instanceId,
+              ttlMs: 15_000,
+              log: silent,
+            }),
+          }
+        : null
+      closeShared = async () => {
+        await shared?.cluster.close()
+        await shared?.bus.close()
+      }
       gateway = await createGateway(config, {
-        log: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+        ...(shared ?? {}),
+        log: silent,
         storage,
         auth,
         tls: { key: tls.key, cert: tls.cert },

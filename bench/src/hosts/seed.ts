@@ -10,6 +10,7 @@ import { type Auth, createArgon2Hasher, defaultAuthConfig, hashToken } from '@pa
 import type { Storage } from '@parley/storage'
 
 export const BENCH_PASSWORD = 'bench password 1'
+const SEED_CHUNK = 500
 
 export interface SeededUser {
   username: string
@@ -20,20 +21,24 @@ export async function seedUsers(storage: Storage, auth: Auth, count: number, pre
   const passwordHash = await createArgon2Hasher(defaultAuthConfig.argon2).hash(BENCH_PASSWORD)
   const now = Date.now()
   const users: SeededUser[] = []
-  for (let index = 0; index < count; index++) {
-    const name = auth.normalizeUsername(`${prefix}${index}`)
-    const user = await storage.users.createUser({ ...name, passwordHash, createdAt: now })
-    const token = randomBytes(32).toString('base64url')
-    await storage.sessions.createSession({
-      tokenHash: hashToken(token),
-      userId: user.id,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: now + auth.config.sessionAbsoluteMs,
-      userAgent: 'parley-bench',
-      ip: '127.0.0.1',
+  // Many at once: the writes of a chunk share group commits (one at a time, 20,000 accounts took minutes).
+  for (let start = 0; start < count; start += SEED_CHUNK) {
+    const chunk = Array.from({ length: Math.min(SEED_CHUNK, count - start) }, async (_, offset) => {
+      const name = auth.normalizeUsername(`${prefix}${start + offset}`)
+      const user = await storage.users.createUser({ ...name, passwordHash, createdAt: now })
+      const token = randomBytes(32).toString('base64url')
+      await storage.sessions.createSession({
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + auth.config.sessionAbsoluteMs,
+        userAgent: 'parley-bench',
+        ip: '127.0.0.1',
+      })
+      return { username: name.username, token }
     })
-    users.push({ username: name.username, token })
+    users.push(...(await Promise.all(chunk)))
   }
   return users
 }

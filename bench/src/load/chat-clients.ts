@@ -19,6 +19,8 @@ export interface ClientSpec {
   /** The partner for direct messages: its index, and for Parley its username. */
   peer?: number
   peerName?: string
+  /** Connect to this server instead of the group's (several gateways in one group). */
+  target?: Target
 }
 
 export interface ChatConn {

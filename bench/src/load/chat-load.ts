@@ -150,7 +150,7 @@ export function handlers(metrics: ProcessMetrics) {
       const conns = await inBatches(
         args.clients.map((spec, index) => ({ spec, index })),
         CONNECT_CONCURRENCY,
-        ({ spec, index }) => connectClient(args.target, spec, record(name, index)),
+        ({ spec, index }) => connectClient(spec.target ?? args.target, spec, record(name, index)),
       )
       groups.set(name, conns)
       return { ms: performance.now() - started }
@@ -233,6 +233,74 @@ export function handlers(metrics: ProcessMetrics) {
       const inFlight = () => queues.reduce((sum, queue) => sum + queue.length, 0)
       const result = await measure(args, state, inFlight, samples, name)
       return { ...result, delivered: samples.count }
+    },
+
+    /**
+     * Broadcasts and 1:1 at once (the `scale` scenario): clients 0..2·pairs-1 message their peers (one
+     * in flight each) while each of `broadcasters` keeps `window` broadcasts in flight, received by
+     * every other client of the group. Counts deliveries beyond the expected as duplicates.
+     */
+    async mixed(
+      args: LoopArgs & { group?: string; pairs: number; broadcasters: number[] },
+    ): Promise<{ pairs: LoopResult; broadcasts: LoopResult; duplicates: number }> {
+      const name = args.group ?? MAIN
+      const conns = group(name)
+      const receivers = conns.length - 1
+      const queues = conns.map(() => [] as number[])
+      const sent = new Map<string, { at: number; left: number }>()
+      const pairSamples = new Samples()
+      const castSamples = new Samples()
+      const state = { phase: 'warmup' as 'warmup' | 'measure' | 'drain', progressAt: performance.now() }
+      let seq = 0
+      let duplicates = 0
+      const sendPair = (from: number) => {
+        queues[from]!.push(performance.now())
+        conns[from]!.send(text(`${from}|`))
+      }
+      const sendCast = (sender: number) => {
+        const key = `b${sender}:${++seq}`
+        sent.set(key, { at: performance.now(), left: receivers })
+        conns[sender]!.send(text(`${key}|`))
+      }
+      onText = (from, _index, value) => {
+        if (from !== name) return
+        const now = performance.now()
+        if (value.startsWith('b')) {
+          const key = value.slice(0, value.indexOf('|'))
+          const entry = sent.get(key)
+          if (!entry) {
+            duplicates++
+            return
+          }
+          state.progressAt = now
+          if (state.phase === 'measure') castSamples.push(now - entry.at)
+          if (--entry.left === 0) {
+            sent.delete(key)
+            if (state.phase !== 'drain') sendCast(Number.parseInt(key.slice(1), 10))
+          }
+          return
+        }
+        const sender = Number.parseInt(value, 10)
+        const at = queues[sender]?.shift()
+        if (at === undefined) {
+          duplicates++
+          return
+        }
+        state.progressAt = now
+        if (state.phase === 'measure') pairSamples.push(now - at)
+        if (state.phase !== 'drain') sendPair(sender)
+      }
+      for (let from = 0; from < args.pairs * 2; from++) sendPair(from)
+      for (const sender of args.broadcasters) for (let i = 0; i < args.window; i++) sendCast(sender)
+      const inFlight = () => sent.size + queues.reduce((sum, queue) => sum + queue.length, 0)
+      const result = await measure(args, state, inFlight, new Samples(), name)
+      const of = (samples: Samples): LoopResult => ({
+        ...result,
+        delivered: samples.count,
+        perSecond: (samples.count / result.elapsedMs) * 1000,
+        latency: samples.summary(),
+      })
+      return { pairs: of(pairSamples), broadcasts: of(castSamples), duplicates }
     },
 
     /** Open loop: every client sends to its peer each `intervalMs`; latencies are kept per named phase. */

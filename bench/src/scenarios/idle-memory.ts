@@ -70,6 +70,16 @@ export const idleMemory: Scenario = {
         metric('memory per idle connection (JS heap)', kib(runs.parley, 'heapPerConnection'), 'KiB', false, {
           'bare ws': kib(runs.ws, 'heapPerConnection'),
         }),
+        // The reconnect storm after a gateway restart: every client resumes with its token.
+        metric(
+          `${connections} clients connect and resume their sessions in`,
+          runs.parley.connectMs / 1000,
+          's',
+          false,
+          {
+            'bare ws (connect only)': runs.ws.connectMs / 1000,
+          },
+        ),
       ],
       details: { connections, runs: { Parley: runs.parley, 'bare ws': runs.ws } },
       notes: [],
