@@ -262,6 +262,7 @@ export type AuditAction =
   | 'user.reset_password'
   | 'post.delete'
   | 'report.resolve'
+  | 'media.delete'
 
 /** Small machine-readable facts of an action, e.g. `{ until }` of a suspension, `{ excerpt }` of a deleted post. */
 export type AuditDetails = Record<string, string | number | boolean | null>
@@ -381,6 +382,39 @@ export interface ModerationStore {
   resolveReport(reportId: number, audit: AuditContext): Promise<boolean>
 }
 
+export interface MediaUploadRow {
+  /** The file's name in the media folder. */
+  name: string
+  /** Null when the uploader's account was deleted. */
+  uploaderId: number | null
+  uploaderName: string | null
+  size: number
+  createdAt: number
+}
+
+export interface NewMediaUpload {
+  name: string
+  uploaderId: number
+  size: number
+  createdAt: number
+}
+
+/** Media files uploaded through the board, with their uploaders (quota, rate limit, deletion). */
+export interface MediaUploadStore {
+  /** Unknown uploader: `STORAGE_NOT_FOUND`; a name recorded already: `STORAGE_CONFLICT`. */
+  record(upload: NewMediaUpload): Promise<MediaUploadRow>
+  get(name: string): Promise<MediaUploadRow | null>
+  /** Every recorded upload, by name. */
+  list(): Promise<MediaUploadRow[]>
+  /** Bytes of the user's uploads that still exist, and how many of them were made at or after `since`. */
+  usage(uploaderId: number, since: number): Promise<{ bytes: number; recent: number }>
+  /**
+   * Removes the record and writes `media.delete` (target: the uploader; details: name and size) in one
+   * transaction. Returns the removed row, or null (nothing written) when there is none.
+   */
+  remove(name: string, audit: AuditContext): Promise<MediaUploadRow | null>
+}
+
 export type StorageBackend = 'sqlite' | 'postgres'
 
 export interface SchemaVersion {
@@ -403,6 +437,7 @@ export interface Storage {
   readonly audit: AuditStore
   readonly reports: ReportStore
   readonly moderation: ModerationStore
+  readonly uploads: MediaUploadStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
   schemaVersion(): Promise<SchemaVersion>

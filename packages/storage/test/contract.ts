@@ -8,6 +8,7 @@ import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, typ
 import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
 import { runPasswordContract } from './contract-passwords.js'
+import { runUploadContract } from './contract-uploads.js'
 import { runUsernameContract } from './contract-usernames.js'
 
 export type OpenStorage = () => Promise<Storage>
@@ -658,6 +659,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     runModerationContract(() => storage)
     runPasswordContract(() => storage)
     runUsernameContract(() => storage)
+    runUploadContract(() => storage)
     runHousekeepingContract(() => storage)
 
     describe('closing', () => {

@@ -12,6 +12,10 @@ import type { Migration } from './types.js'
  * `аdmin` (Cyrillic а) cannot be registered beside `admin`. @parley/auth computes it, so rows from
  * before this migration start NULL and the application fills them in; the unique index (NULLs are
  * distinct in both backends) settles registrations that race.
+ *
+ * `media_uploads` records who uploaded each media file (per-user quota and upload rate, deletion by
+ * the uploader or an admin); a deleted account leaves its uploads anonymous. (Added to this migration
+ * before any release: 005 is reserved for the gateway hardening of the same issue.)
  */
 export const accountHardening: Migration = {
   version: 4,
@@ -31,6 +35,13 @@ export const accountHardening: Migration = {
       UPDATE sessions SET password_version = coalesce((SELECT password_version FROM users WHERE id = NEW.user_id), 0)
         WHERE token_hash = NEW.token_hash;
     END;
+    CREATE TABLE media_uploads (
+      name TEXT PRIMARY KEY,
+      uploader_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+      size INTEGER NOT NULL CHECK (size >= 0),
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX media_uploads_uploader ON media_uploads (uploader_id, created_at);
   `,
   postgres: `
     ALTER TABLE users ADD COLUMN password_version INTEGER NOT NULL DEFAULT 0;
@@ -53,5 +64,12 @@ export const accountHardening: Migration = {
       END $$;
     CREATE TRIGGER sessions_password_version BEFORE INSERT ON sessions FOR EACH ROW
       EXECUTE FUNCTION parley_session_password_version();
+    CREATE TABLE media_uploads (
+      name TEXT PRIMARY KEY,
+      uploader_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+      size BIGINT NOT NULL CHECK (size >= 0),
+      created_at BIGINT NOT NULL
+    );
+    CREATE INDEX media_uploads_uploader ON media_uploads (uploader_id, created_at);
   `,
 }

@@ -19,6 +19,7 @@ import { createPostgresPostStore } from './posts.js'
 import { createPostgresPresenceStore } from './presence.js'
 import { createPostgresReportStore } from './reports.js'
 import { createPostgresSessionStore } from './sessions.js'
+import { createPostgresUploadStore } from './uploads.js'
 import { createPostgresUserStore } from './users.js'
 
 export interface PostgresStorageOptions {
@@ -82,6 +83,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     audit: createPostgresAuditStore(db),
     reports: createPostgresReportStore(db),
     moderation: createPostgresModerationStore(db),
+    uploads: createPostgresUploadStore(db),
     migrate: () => migratePostgres(db, schema, migrations),
     schemaVersion: async () => ({ current: await postgresSchemaVersion(db), latest: latestSchemaVersion }),
     check: () => checkPostgres(db, latestSchemaVersion),

@@ -50,3 +50,9 @@ export function selectReportsFrom(source: string): string {
 }
 
 export const selectReports = selectReportsFrom('post_reports')
+
+/** `source` is the media_uploads table or a CTE with its columns. */
+export function selectUploadsFrom(source: string): string {
+  return `SELECT m.name, m.uploader_id AS "uploaderId", u.username AS "uploaderName", m.size, m.created_at AS "createdAt"
+  FROM ${source} m LEFT JOIN users u ON u.id = m.uploader_id`
+}

@@ -21,6 +21,7 @@ import { createSqlitePresenceStore } from './presence.js'
 import { createSqliteReportStore } from './reports.js'
 import { createRunner, type SqliteRunner } from './runner.js'
 import { createSqliteSessionStore } from './sessions.js'
+import { createSqliteUploadStore } from './uploads.js'
 import { createSqliteUserStore } from './users.js'
 import { offloadWrites, startWriteWorker } from './write-offload.js'
 
@@ -87,6 +88,7 @@ export async function createSqliteStorage(
     audit: createSqliteAuditStore(db, run),
     reports: createSqliteReportStore(db, run),
     moderation: createSqliteModerationStore(db, run),
+    uploads: createSqliteUploadStore(db, run),
     migrate: () => run(() => migrateSqlite(db, migrations)),
     schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),

@@ -29,6 +29,7 @@ export const writeMethods: { readonly [S in StoreName]?: readonly (keyof Storage
   audit: ['record'],
   reports: ['create'],
   moderation: ['setRole', 'suspend', 'unsuspend', 'resetPassword', 'deletePost', 'resolveReport'],
+  uploads: ['record', 'remove'],
 }
 
 /** One write to run on the worker. */
