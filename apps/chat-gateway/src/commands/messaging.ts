@@ -5,11 +5,11 @@
  * @module
  */
 import { ErrorCode, ParleyError, type ServerMessageOf } from '@parley/protocol'
-import type { ChatMessageRow } from '@parley/storage'
+import { type ChatMessageRow, StorageError, StorageErrorCode } from '@parley/storage'
 import type { GatewayContext } from '../context.js'
 import type { ChatSession } from '../session.js'
 import type { Command } from './index.js'
-import { findUser, me } from './users.js'
+import { findRecipient, findUser, forgetRecipient, me } from './users.js'
 
 /** Queued messages pushed at once; the next batch follows when the client confirmed this one. */
 export const OFFLINE_BATCH = 100
@@ -27,19 +27,27 @@ function messageEvent(row: ChatMessageRow, offline: boolean): ServerMessageOf<'m
 
 export const message: Command<'message'> = async (ctx, session, frame) => {
   const sender = me(session)
-  const recipient = await findUser(ctx, frame.to)
+  let recipient = await findRecipient(ctx, frame.to)
   if (recipient.id === sender.userId) {
     throw new ParleyError(ErrorCode.SelfTarget, 'You cannot send a message to yourself', { user: recipient.username })
   }
   if ((await ctx.storage.blocks.blockedBy(recipient.id)).includes(sender.userId)) {
     throw new ParleyError(ErrorCode.BlockedByRecipient, 'The recipient has blocked you', { user: recipient.username })
   }
-  const { message: row, duplicate } = await ctx.storage.messages.storeMessage({
-    senderId: sender.userId,
-    recipientId: recipient.id,
-    clientId: frame.id,
-    body: frame.text,
-    createdAt: ctx.now(),
+  const store = (recipientId: number) =>
+    ctx.storage.messages.storeMessage({
+      senderId: sender.userId,
+      recipientId,
+      clientId: frame.id,
+      body: frame.text,
+      createdAt: ctx.now(),
+    })
+  const { message: row, duplicate } = await store(recipient.id).catch(async (error: unknown) => {
+    if (!(error instanceof StorageError && error.code === StorageErrorCode.NotFound)) throw error
+    // The remembered recipient was deleted since: look the name up afresh (maybe a new account).
+    forgetRecipient(ctx, frame.to)
+    recipient = await findUser(ctx, frame.to)
+    return store(recipient.id)
   })
   const online = await ctx.cluster.directory.isOnline(recipient.id)
   if (duplicate) session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
