@@ -34,6 +34,12 @@ export const BoardConfig = Type.Object({
   certsDir: Type.String({ minLength: 1 }),
   mediaDir: Type.String({ minLength: 1 }),
   maxUploadBytes: Type.Integer({ minimum: 1 }),
+  /** Bytes of uploads one user may keep. */
+  uploadQuotaBytes: Type.Integer({ minimum: 1 }),
+  /** Uploads one user may make in an hour. */
+  uploadRatePerHour: Type.Integer({ minimum: 1 }),
+  /** Free bytes the media disk always keeps: uploads stop before it fills (SQLite may share the disk). */
+  uploadReserveBytes: Type.Integer({ minimum: 0 }),
   minPasswordLength: Type.Integer({ minimum: 1, maximum: 1024 }),
   blockDurationSeconds: Type.Integer({ minimum: 1 }),
   sessionIdleMinutes: Type.Integer({ minimum: 1 }),
@@ -78,6 +84,9 @@ const VARIABLES: Record<keyof BoardConfig, string> = {
   certsDir: 'CERTS_DIR',
   mediaDir: 'MEDIA_DIR',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  uploadQuotaBytes: 'UPLOAD_QUOTA_BYTES',
+  uploadRatePerHour: 'UPLOAD_RATE_PER_HOUR',
+  uploadReserveBytes: 'UPLOAD_RESERVE_BYTES',
   minPasswordLength: 'MIN_PASSWORD_LENGTH',
   blockDurationSeconds: 'BLOCK_DURATION',
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
@@ -153,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { repoRoot?: string;
     certsDir: path(env.CERTS_DIR, join(root, 'certs'), cwd),
     mediaDir: path(env.MEDIA_DIR, join(root, 'media'), cwd),
     maxUploadBytes: integer(env.MAX_UPLOAD_BYTES, 100 * 1024 * 1024),
+    uploadQuotaBytes: integer(env.UPLOAD_QUOTA_BYTES, 1024 * 1024 * 1024),
+    uploadRatePerHour: integer(env.UPLOAD_RATE_PER_HOUR, 20),
+    uploadReserveBytes: integer(env.UPLOAD_RESERVE_BYTES, 1024 * 1024 * 1024),
     minPasswordLength: integer(env.MIN_PASSWORD_LENGTH, 8),
     blockDurationSeconds: integer(env.BLOCK_DURATION, 60),
     sessionIdleMinutes: integer(env.SESSION_IDLE_MINUTES, 30),

@@ -53,6 +53,8 @@ export interface BoardDeps {
   now: () => number
   /** The bus between instances (main.ts); /readyz reports whether it is connected. */
   bus?: { readonly healthy: boolean }
+  /** Free bytes on the media disk (tests replace the statfs probe to fill the disk without filling it). */
+  freeBytes?: (dir: string) => Promise<number>
   /** Prometheus metrics (served apart by main.ts); absent: nothing is counted. */
   metrics?: BoardMetrics
   /**
@@ -135,7 +137,18 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       maxStreamsPerSession: config.sseMaxStreamsPerSession,
       ...(deps.revocations ? { revocations: deps.revocations } : {}),
     })
-    await pages.register(mediaRoutes, { library: media, maxUploadBytes: config.maxUploadBytes })
+    await pages.register(mediaRoutes, {
+      library: media,
+      maxUploadBytes: config.maxUploadBytes,
+      storage,
+      now,
+      uploadPolicy: {
+        quotaBytes: config.uploadQuotaBytes,
+        perHour: config.uploadRatePerHour,
+        reserveBytes: config.uploadReserveBytes,
+      },
+      ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
+    })
   })
 
   app.setNotFoundHandler({ preHandler: loadSession(auth) }, async (request, reply) => {

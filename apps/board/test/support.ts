@@ -47,6 +47,8 @@ export interface TestBoardOptions {
   metrics?: boolean
   /** The bus /readyz reports (the caller opens and closes it). */
   bus?: BoardDeps['bus']
+  /** Replaces the media disk's free-space probe (upload reserve tests). */
+  freeBytes?: BoardDeps['freeBytes']
 }
 
 /** A board on a fresh temp folder (database, certificates, media). Not listening: use inject() or listen(). */
@@ -94,6 +96,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     now: () => clock.now,
     ...(metrics ? { metrics } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
   })
   return {
     app,

@@ -41,6 +41,10 @@ export const ErrorCode = {
   CsrfRejected: 'BOARD_CSRF_REJECTED',
   MediaTooLarge: 'MEDIA_TOO_LARGE',
   MediaBadType: 'MEDIA_BAD_TYPE',
+  /** The upload would take the user past their storage quota; `details.quotaBytes`, `details.usedBytes`. */
+  MediaQuotaExceeded: 'MEDIA_QUOTA_EXCEEDED',
+  /** The server keeps its free-space reserve: no uploads until space is freed. */
+  MediaNoSpace: 'MEDIA_NO_SPACE',
   // Infrastructure
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
   Internal: 'INTERNAL',

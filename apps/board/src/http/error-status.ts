@@ -32,6 +32,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NotFound]: 404,
   [ErrorCode.CsrfRejected]: 403,
   [ErrorCode.MediaTooLarge]: 413,
+  [ErrorCode.MediaQuotaExceeded]: 413,
+  [ErrorCode.MediaNoSpace]: 507,
   [ErrorCode.MediaBadType]: 415,
   [ErrorCode.StorageUnavailable]: 503,
   [ErrorCode.Internal]: 500,
