@@ -18,6 +18,12 @@ export interface BatchQueueOptions<I, O> {
   flush: (items: I[]) => Settled<O>[] | Promise<Settled<O>[]>
   /** Largest batch; the rest waits for the next one. Default 1000. */
   maxBatch?: number
+  /**
+   * Batches committing at once. Default 1 (SQLite has one writer). PostgreSQL commits concurrent
+   * transactions in parallel, so a new batch need not wait for the previous one's commit. Items of one
+   * caller that must stay in order are awaited one after another by that caller, so they never race.
+   */
+  maxInFlight?: number
 }
 
 export interface BatchQueue<I, O> {
@@ -35,15 +41,16 @@ interface Waiting<I, O> {
 
 export function createBatchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQueue<I, O> {
   const maxBatch = options.maxBatch ?? 1000
+  const maxInFlight = options.maxInFlight ?? 1
   let queue: Waiting<I, O>[] = []
   let scheduled = false
-  let flushing = false
+  let flushing = 0
   let inFlight = 0
 
   // setImmediate runs after the poll phase: every frame read from the sockets in this turn, and the
   // microtasks they started, have queued their writes by then.
   function schedule(): void {
-    if (scheduled || flushing) return
+    if (scheduled || flushing >= maxInFlight) return
     scheduled = true
     setImmediate(run)
   }
@@ -53,8 +60,10 @@ export function createBatchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQ
     if (queue.length === 0) return
     const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch)
     queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch)
-    flushing = true
-    inFlight = batch.length
+    flushing++
+    inFlight += batch.length
+    // Room for another batch meanwhile: what arrives next starts committing without waiting for this one.
+    if (queue.length > 0) schedule()
     try {
       const outcomes = await options.flush(batch.map((waiting) => waiting.item))
       batch.forEach((waiting, index) => {
@@ -66,8 +75,8 @@ export function createBatchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQ
     } catch (error) {
       for (const waiting of batch) waiting.reject(error)
     } finally {
-      flushing = false
-      inFlight = 0
+      flushing--
+      inFlight -= batch.length
       if (queue.length > 0) schedule()
     }
   }

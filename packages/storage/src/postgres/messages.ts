@@ -135,8 +135,10 @@ export function createPostgresMessageStore(db: PgDb): MessageStore {
     return confirmations.map(() => ({ ok: true, value: undefined }))
   }
 
-  const stores = createBatchQueue({ flush: storeMany })
-  const confirms = createBatchQueue({ flush: confirmMany })
+  // A few batches at once: PostgreSQL commits concurrent transactions in parallel (each sender has at
+  // most one message in flight, so no sender's messages can overtake each other).
+  const stores = createBatchQueue({ flush: storeMany, maxInFlight: 4 })
+  const confirms = createBatchQueue({ flush: confirmMany, maxInFlight: 4 })
 
   return {
     storeMessage: (message) => stores.push(message),
