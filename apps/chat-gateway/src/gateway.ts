@@ -7,6 +7,7 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import proxyaddr from '@fastify/proxy-addr'
 import { type AttemptLimiter, type Auth, clientAddressKey, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
 import { type Bus, createMemoryBus, openTopic } from '@parley/bus'
@@ -17,10 +18,9 @@ import { type ServerOptions, WebSocketServer } from 'ws'
 import { AddressCounter } from './address-counter.js'
 import { CHAT_EVENTS_CHANNEL, decodeBusEvent } from './bus-events.js'
 import { catchUp } from './catch-up.js'
-import { CloseCode } from './close-codes.js'
 import { createMemoryCluster } from './cluster/memory-cluster.js'
 import type { ClusterState } from './cluster/types.js'
-import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS, type GatewayConfig } from './config.js'
+import type { GatewayConfig } from './config.js'
 import type { GatewayContext } from './context.js'
 import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
@@ -70,6 +70,17 @@ export interface Gateway {
 
 /** How long a closing client may take to answer the close frame before its socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 3000
+
+// The socket's lifelong listeners are made here, outside the upgrade handler: a closure made inside it
+// would keep the handler's whole scope (the upgrade request, its headers, the `head` buffer) alive for
+// as long as the connection lasts.
+function logSocketErrors(socket: Duplex, log: Logger): void {
+  socket.on('error', (error: Error) => log.debug({ err: error }, 'upgrade socket error'))
+}
+
+function releaseOnClose(socket: Duplex, perAddress: AddressCounter, addressKey: string): void {
+  socket.once('close', () => perAddress.remove(addressKey))
+}
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const now = deps.now ?? Date.now
@@ -169,17 +180,6 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   // when the connection comes from a trusted proxy (the same rule as the board's Fastify trustProxy).
   const trustedProxy = config.trustProxy ? proxyaddr.compile(config.trustProxy) : null
   const perAddress = new AddressCounter(config.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY)
-  const signInTimeoutMs = (config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
-
-  /** A socket that has not signed in within the window is closed: it holds memory and a descriptor. */
-  function closeUnlessSignedIn(session: ChatSession): void {
-    const timer = setTimeout(() => {
-      if (session.user || session.ended) return
-      session.log.info({ signInTimeoutMs }, 'closed: no sign-in within the window')
-      session.close(CloseCode.SignInTimeout, `Sign in within ${Math.round(signInTimeoutMs / 1000)} s`)
-    }, signInTimeoutMs)
-    session.ws.once('close', () => clearTimeout(timer))
-  }
 
   const server: Server = createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' })
   server.on('request', (req, res) => {
@@ -202,7 +202,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   server.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'))
 
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'))
+    logSocketErrors(socket, log)
     if (ctx.shuttingDown) {
       refuseUpgrade(socket, { status: 503, message: 'The chat server is shutting down' })
       return
@@ -221,7 +221,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       refuseUpgrade(socket, { status: 429, message: 'Too many connections from your address' })
       return
     }
-    socket.once('close', () => perAddress.remove(addressKey))
+    releaseOnClose(socket, perAddress, addressKey)
     const origin = req.headers.origin ?? null
     // Only an allowed page's cookie counts; clients without an Origin sign in with a password or token.
     const cookieToken = origin ? readCookie(req.headers.cookie, SESSION_COOKIE) : null
@@ -241,7 +241,6 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
           }
           const session = new ChatSession(ctx, ws, info, socket)
           ctx.sessions.add(session)
-          closeUnlessSignedIn(session)
           session.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
         })
       },

@@ -20,6 +20,7 @@ import type { Logger } from 'pino'
 import { WebSocket } from 'ws'
 import { byeMessage, CloseCode, closeCodeFor } from './close-codes.js'
 import { dispatch } from './commands/index.js'
+import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS } from './config.js'
 import type { GatewayContext } from './context.js'
 import { toErrorFrame } from './error-frame.js'
 import { TokenBucket } from './rate-limit.js'
@@ -81,6 +82,7 @@ export class ChatSession {
   #queue: Promise<void> = Promise.resolve()
   #queued = 0
   #inactivity: NodeJS.Timeout | undefined
+  readonly #openedAt = performance.now()
   #ended = false
   #released = false
   #signedInAt = 0
@@ -126,6 +128,7 @@ export class ChatSession {
   signIn(user: SignedInUser): void {
     this.user = user
     this.#signedInAt = this.#ctx.now()
+    this.resetInactivity()
     this.#ctx.metrics.sessions.inc({ event: 'started' })
     this.log.info({ kind: user.kind }, 'chat session started')
   }
@@ -189,10 +192,29 @@ export class ChatSession {
     this.ws.terminate()
   }
 
+  /**
+   * One timer per connection (an idle connection should cost little). Before sign-in it ends the
+   * connection at the inactivity timeout (`bye timeout`, reset by each frame) or at the end of the
+   * sign-in window (4004, counted from the connection: `lookup`s and failed logins do not extend it),
+   * whichever comes first; after sign-in it is the inactivity timeout, reset by every user command.
+   */
   resetInactivity(): void {
     clearTimeout(this.#inactivity)
     if (this.#ended) return
-    this.#inactivity = setTimeout(() => this.bye('timeout'), this.#ctx.config.timeoutSeconds * 1000)
+    const timeoutMs = this.#ctx.config.timeoutSeconds * 1000
+    const windowMs = (this.#ctx.config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
+    const windowLeftMs = this.#openedAt + windowMs - performance.now()
+    if (this.user || timeoutMs <= windowLeftMs) {
+      this.#inactivity = setTimeout(() => this.bye('timeout'), timeoutMs)
+      return
+    }
+    this.#inactivity = setTimeout(
+      () => {
+        this.log.info({ signInTimeoutMs: windowMs }, 'closed: no sign-in within the window')
+        this.close(CloseCode.SignInTimeout, `Sign in within ${Math.round(windowMs / 1000)} s`)
+      },
+      Math.max(0, windowLeftMs),
+    )
   }
 
   sendError(error: unknown, replyTo?: string): void {
