@@ -14,3 +14,7 @@ afterAll(async () => {
 })
 
 runStorageContract('sqlite', () => openSqliteStorage(join(dir.path, `contract-${++counter}`, 'parley.db')))
+// Again with the writes committed on the SQLite write worker, as the servers run.
+runStorageContract('sqlite with write worker', () =>
+  openSqliteStorage(join(dir.path, `contract-${++counter}`, 'parley.db'), { writeWorker: true }),
+)
