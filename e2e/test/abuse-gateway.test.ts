@@ -4,17 +4,21 @@
  * - Item 2 (issue 14): `lookup`, `login` and `login {create}` go through the attempt limiter of
  *   @parley/auth, counted in Redis, so spreading attempts over gateways gains nothing; one address
  *   holds a bounded number of sockets; a socket that never signs in is closed after the window.
+ * - Item 5: one account's connections share one rate limit, and how many it may hold is capped
+ *   across both gateways (the online directory in Redis).
  */
 import { ErrorCode } from '@parley/protocol'
 import { ProtocolClient } from '@parley/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ChatClient } from '../src/chat-client.js'
-import { type AppProcess, Deployment, PASSWORD } from '../src/scale-out/deployment.js'
+import { type AppProcess, BOARD_ORIGIN, Deployment, PASSWORD } from '../src/scale-out/deployment.js'
+import type { SeededUser } from '../src/seed.js'
 
 let deployment: Deployment
 let gwA: AppProcess
 let gwB: AppProcess
 const clients: ChatClient[] = []
+const users = new Map<string, SeededUser>()
 
 const LIMITS = {
   AUTH_LOOKUP_RATE_LIMIT: '3',
@@ -22,11 +26,15 @@ const LIMITS = {
   AUTH_CREATE_RATE_LIMIT: '2',
   CHAT_MAX_CONNECTIONS_PER_IP: '6',
   CHAT_SIGN_IN_TIMEOUT: '2',
+  CHAT_MAX_CONNECTIONS_PER_USER: '3',
+  CHAT_USER_RATE_PER_SECOND: '1',
+  CHAT_USER_RATE_BURST: '10',
 }
 
 beforeAll(async () => {
   deployment = await Deployment.open()
   await deployment.seed(['target1', 'target2', 'target3', 'target4', 'target5'])
+  for (const user of await deployment.seed(['tabs', 'ratey'])) users.set(user.username, user)
   ;[gwA, gwB] = await Promise.all([deployment.startGateway('gw-a', LIMITS), deployment.startGateway('gw-b', LIMITS)])
 })
 
@@ -99,5 +107,39 @@ describe('connections', () => {
     const closed = await idle.waitClosed(10_000)
     expect(closed.code).toBe(4004)
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500)
+  })
+})
+
+describe("one account's connections (item 5)", () => {
+  /** A browser tab of the user's board session on `gateway`: the resume's reply. */
+  async function tab(gateway: AppProcess, username: string): Promise<{ client: ChatClient; reply: unknown }> {
+    const client = await ChatClient.connect(gateway.url, {
+      ca: deployment.certs.ca,
+      origin: BOARD_ORIGIN,
+      cookie: `__Host-parley=${users.get(username)!.token}`,
+    })
+    clients.push(client)
+    return { client, reply: await client.request({ type: 'resume', v: 1 }) }
+  }
+
+  it('caps the connections of one user across both gateways', async () => {
+    expect((await tab(gwA, 'tabs')).reply).toMatchObject({ type: 'welcome' })
+    expect((await tab(gwB, 'tabs')).reply).toMatchObject({ type: 'welcome' })
+    expect((await tab(gwA, 'tabs')).reply).toMatchObject({ type: 'welcome' })
+    expect((await tab(gwB, 'tabs')).reply).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
+    expect((await tab(gwA, 'tabs')).reply).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
+  })
+
+  it("shares one rate limit between a user's connections", async () => {
+    const opened = [
+      (await tab(gwA, 'ratey')).client,
+      (await tab(gwA, 'ratey')).client,
+      (await tab(gwA, 'ratey')).client,
+    ]
+    const replies = await Promise.all(
+      opened.flatMap((client) => Array.from({ length: 5 }, () => client.request({ type: 'whoelse' }))),
+    )
+    const limited = replies.filter((reply) => reply.type === 'error' && reply.code === ErrorCode.RateLimited)
+    expect(limited.length).toBeGreaterThanOrEqual(4)
   })
 })

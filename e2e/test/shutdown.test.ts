@@ -149,6 +149,8 @@ describe('gateway: SIGTERM', () => {
           CERTS_DIR: join(dir.path, 'certs'),
           CHAT_RATE_PER_SECOND: '10000',
           CHAT_RATE_BURST: '10000',
+          CHAT_USER_RATE_PER_SECOND: '10000',
+          CHAT_USER_RATE_BURST: '10000',
           // 30 sign-ins from 127.0.0.1 at once: the abuse limits are not under test here.
           AUTH_RATE_LIMIT: '100000',
           LOG_LEVEL: 'info',

@@ -20,6 +20,9 @@ export const DEFAULT_SIGN_IN_TIMEOUT_SECONDS = 30
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 100
 /** The longest `whoelsesince` window (30 days); the presence history is pruned past it. */
 export const DEFAULT_WHOELSESINCE_MAX_SECONDS = 30 * 24 * 3600
+export const DEFAULT_USER_RATE_PER_SECOND = 40
+export const DEFAULT_USER_RATE_BURST = 120
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 20
 
 /** What `createGateway` needs. */
 export const GatewayConfig = Type.Object({
@@ -53,6 +56,14 @@ export const GatewayConfig = Type.Object({
   whoelsesinceMaxSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 10 * 365 * 24 * 3600 })),
   /** How often old presence history and expired sessions are deleted; absent: hourly (tests shorten it). */
   housekeepingIntervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+  /** Token bucket per user across all their connections on this gateway; absent: none. */
+  userRatePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  userRateBurst: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Connections one user may hold across every gateway (they are all of one session: a user is online
+   * under one session at a time, so this caps a session's connections too); absent: no cap.
+   */
+  maxConnectionsPerUser: Type.Optional(Type.Integer({ minimum: 1 })),
   /**
    * Presence changes within this many milliseconds go out together, one frame per recipient; absent:
    * 50. The tick grows with the number of connections (0.05 ms each, at most 1 s) so that a sign-in
@@ -116,6 +127,9 @@ const VARIABLES: Record<keyof ChatConfig, string> = {
   maxConnectionsPerIp: 'CHAT_MAX_CONNECTIONS_PER_IP',
   whoelsesinceMaxSeconds: 'CHAT_WHOELSESINCE_MAX_SECONDS',
   housekeepingIntervalMs: 'CHAT_HOUSEKEEPING_MS',
+  userRatePerSecond: 'CHAT_USER_RATE_PER_SECOND',
+  userRateBurst: 'CHAT_USER_RATE_BURST',
+  maxConnectionsPerUser: 'CHAT_MAX_CONNECTIONS_PER_USER',
   presenceTickMs: 'CHAT_PRESENCE_TICK_MS',
   blockDurationSeconds: 'BLOCK_DURATION',
   databasePath: 'DATABASE_PATH',
@@ -286,6 +300,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], opti
     maxConnectionsPerIp: integer(env.CHAT_MAX_CONNECTIONS_PER_IP, DEFAULT_MAX_CONNECTIONS_PER_IP),
     whoelsesinceMaxSeconds: integer(env.CHAT_WHOELSESINCE_MAX_SECONDS, DEFAULT_WHOELSESINCE_MAX_SECONDS),
     ...(env.CHAT_HOUSEKEEPING_MS ? { housekeepingIntervalMs: integer(env.CHAT_HOUSEKEEPING_MS, 0) } : {}),
+    userRatePerSecond: decimal(env.CHAT_USER_RATE_PER_SECOND, DEFAULT_USER_RATE_PER_SECOND),
+    userRateBurst: integer(env.CHAT_USER_RATE_BURST, DEFAULT_USER_RATE_BURST),
+    maxConnectionsPerUser: integer(env.CHAT_MAX_CONNECTIONS_PER_USER, DEFAULT_MAX_CONNECTIONS_PER_USER),
     ...(env.CHAT_PRESENCE_TICK_MS ? { presenceTickMs: integer(env.CHAT_PRESENCE_TICK_MS, 0) } : {}),
     ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY.split(/[\s,]+/).filter((entry) => entry !== '') } : {}),
     blockDurationSeconds: integer(cli.values.blockDurationSeconds ?? env.BLOCK_DURATION, 60),

@@ -14,6 +14,7 @@ import type { PresenceTracker } from './presence.js'
 import type { PresenceFanout } from './presence-fanout.js'
 import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
+import type { UserRateLimits } from './user-rate.js'
 import type { ChatSession } from './session.js'
 import type { TurnCorker } from './turn-corker.js'
 
@@ -32,6 +33,8 @@ export interface GatewayContext {
   readonly now: () => number
   /** Signed-in connections of this instance. */
   readonly registry: Registry<ChatSession>
+  /** Rate limits per user across their connections here (`userRatePerSecond`); null: none. */
+  readonly userRates: UserRateLimits | null
   /** Every open connection of this instance, signed in or not. */
   readonly sessions: Set<ChatSession>
   readonly presence: PresenceTracker

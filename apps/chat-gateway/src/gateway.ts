@@ -33,6 +33,7 @@ import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
 import { endRevokedSessions } from './revocations.js'
+import { UserRateLimits } from './user-rate.js'
 import { ChatSession, type UpgradeInfo } from './session.js'
 import { TurnCorker } from './turn-corker.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
@@ -110,6 +111,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     now,
     registry,
     sessions: new Set(),
+    userRates:
+      config.userRatePerSecond === undefined
+        ? null
+        : new UserRateLimits(config.userRatePerSecond, config.userRateBurst ?? Math.ceil(config.userRatePerSecond * 3)),
     corker: new TurnCorker(),
     online: new OnlineIndex(),
     presenceFrames: new PresenceFanout({

@@ -36,10 +36,11 @@ export function startHeartbeat(ctx: GatewayContext): () => void {
         session.terminate()
         continue
       }
-      if (session.checkSlowConsumer()) continue
+      if (session.checkSlowConsumerAtHeartbeat()) continue
       session.alive = false
       session.ws.ping()
     }
+    ctx.userRates?.sweep(ctx.now())
     if (checking) return
     checking = true
     recheckSessions()

@@ -30,6 +30,12 @@ export class TokenBucket {
     return true
   }
 
+  /** True when the bucket is at capacity (nothing was taken lately). */
+  isFull(now: number): boolean {
+    this.#refill(now)
+    return this.#tokens >= this.#capacity
+  }
+
   /** Milliseconds until `cost` tokens are available. */
   retryAfterMs(cost: number, now: number): number {
     this.#refill(now)

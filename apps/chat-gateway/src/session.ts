@@ -18,6 +18,7 @@ import {
 } from '@parley/protocol'
 import type { Logger } from 'pino'
 import { WebSocket } from 'ws'
+import { isUserActivity } from './activity.js'
 import { byeMessage, CloseCode, closeCodeFor } from './close-codes.js'
 import { dispatch } from './commands/index.js'
 import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS } from './config.js'
@@ -25,6 +26,8 @@ import type { GatewayContext } from './context.js'
 import { toErrorFrame } from './error-frame.js'
 import { TokenBucket } from './rate-limit.js'
 import type { SessionKind } from './registry.js'
+import { SlowConsumerCheck } from './slow-consumer.js'
+import { MAX_UNCONFIRMED } from './unconfirmed.js'
 
 /** Facts from the HTTP upgrade, checked before the WebSocket was accepted. */
 export interface UpgradeInfo {
@@ -76,6 +79,14 @@ export class ChatSession {
   readonly outstanding = new Set<number>()
   /** The offline queue held more than one batch: push the next once this one is confirmed. */
   morePending = false
+  /**
+   * Live messages are not pushed but left queued while older queued ones are still being pushed
+   * (from sign-in until the queue is empty), so everything arrives in the order stored.
+   */
+  holdLive = true
+  /** A live message was left queued since the last queue push began. */
+  missedLive = false
+  readonly #slow: SlowConsumerCheck
   readonly #bucket: TokenBucket
   #rateViolations = 0
   #badFrames = 0
@@ -98,6 +109,7 @@ export class ChatSession {
     this.#socket = socket
     this.upgrade = upgrade
     this.#bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst, ctx.now())
+    this.#slow = new SlowConsumerCheck(ctx.config.maxBufferedBytes)
     ws.on('message', (data, isBinary) => this.#onFrame(data as Buffer, isBinary))
     ws.on('pong', () => {
       this.alive = true
@@ -151,16 +163,42 @@ export class ChatSession {
     return !this.checkSlowConsumer()
   }
 
-  /** Pushes a chat message once per connection until the client confirms it. */
+  /**
+   * Pushes a live chat message once per connection until the client confirms it. While older queued
+   * messages wait, or the connection holds MAX_UNCONFIRMED, it stays queued in storage instead and
+   * comes with the next queue push, in order.
+   */
   pushMessage(frame: ServerMessageOf<'message'>, encoded?: string): void {
+    if (this.outstanding.has(frame.messageId)) return
+    if (this.holdLive || this.outstanding.size >= MAX_UNCONFIRMED) {
+      this.missedLive = true
+      this.morePending = true
+      return
+    }
+    this.pushQueued(frame, encoded)
+  }
+
+  /** Pushes a message of the offline queue (pushPending, oldest first) once until confirmed. */
+  pushQueued(frame: ServerMessageOf<'message'>, encoded?: string): void {
     if (this.outstanding.has(frame.messageId)) return
     this.outstanding.add(frame.messageId)
     if (this.sendEncoded(encoded ?? encode(frame))) this.#ctx.metrics.framesOut.inc({ type: 'message' })
   }
 
-  /** Terminates the connection when its send buffer passed the bound; true when it did. */
+  /**
+   * After a send: terminates the connection only past the hard ceiling (slow-consumer.ts), never a
+   * reader that a burst put over the bound for a moment; true when it did.
+   */
   checkSlowConsumer(): boolean {
-    if (this.ws.bufferedAmount <= this.#ctx.config.maxBufferedBytes) return false
+    return this.#slow.onSend(this.ws.bufferedAmount) && this.#cutSlowConsumer()
+  }
+
+  /** At a heartbeat: terminates a connection that stayed over the bound without draining; true when it did. */
+  checkSlowConsumerAtHeartbeat(): boolean {
+    return this.#slow.atHeartbeat(this.ws.bufferedAmount) && this.#cutSlowConsumer()
+  }
+
+  #cutSlowConsumer(): true {
     this.log.warn({ bufferedBytes: this.ws.bufferedAmount }, 'slow consumer cut off')
     this.terminate()
     return true
@@ -249,14 +287,20 @@ export class ChatSession {
     this.#ctx.metrics.framesIn.inc({ type: frame.type })
     const cost = frame.type === 'received' ? RECEIVED_COST : 1
     const now = this.#ctx.now()
-    if (!this.#bucket.take(cost, now)) {
+    // One bucket per connection, and one per user shared by all of the user's connections here.
+    const userId = this.user?.userId
+    const userRates = userId === undefined ? null : this.#ctx.userRates
+    if (!this.#bucket.take(cost, now) || (userRates !== null && !userRates.take(userId!, cost, now))) {
       this.#rateViolations += 1
       if (this.#rateViolations > this.#ctx.config.rateBurst) {
         this.log.info('closed for sending on while rate limited')
         this.close(CloseCode.PolicyViolation, 'Rate limit exceeded')
         return
       }
-      const retryAfterMs = this.#bucket.retryAfterMs(cost, now)
+      const retryAfterMs = Math.max(
+        this.#bucket.retryAfterMs(cost, now),
+        userRates === null ? 0 : userRates.retryAfterMs(userId!, cost, now),
+      )
       const error = new ParleyError(ErrorCode.RateLimited, 'Too many requests: slow down', { retryAfterMs })
       this.sendError(error, 'id' in frame ? frame.id : undefined)
       return
@@ -275,7 +319,8 @@ export class ChatSession {
   }
 
   async #run(frame: ClientMessage): Promise<void> {
-    if (frame.type !== 'received') this.resetInactivity()
+    // Only what the user did: not `received` acks, nor a browser's automatic private-chat decline.
+    if (isUserActivity(this, frame)) this.resetInactivity()
     try {
       await dispatch(this.#ctx, this, frame)
     } catch (error) {

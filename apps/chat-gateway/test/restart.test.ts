@@ -30,6 +30,8 @@ beforeAll(async () => {
     CERTS_DIR: join(dir, 'certs'),
     CHAT_RATE_PER_SECOND: '10000',
     CHAT_RATE_BURST: '10000',
+    CHAT_USER_RATE_PER_SECOND: '10000',
+    CHAT_USER_RATE_BURST: '10000',
     // Many sign-ins from 127.0.0.1: the abuse limits are not under test here.
     AUTH_RATE_LIMIT: '100000',
     AUTH_LOOKUP_RATE_LIMIT: '100000',

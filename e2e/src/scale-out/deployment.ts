@@ -150,6 +150,8 @@ export class Deployment {
         CHAT_ALLOWED_ORIGINS: BOARD_ORIGIN,
         CHAT_RATE_PER_SECOND: '1000',
         CHAT_RATE_BURST: '1000',
+        CHAT_USER_RATE_PER_SECOND: '1000',
+        CHAT_USER_RATE_BURST: '1000',
         // Every test client signs in from 127.0.0.1 (e2e/test/abuse-gateway.test.ts tests the limits).
         AUTH_RATE_LIMIT: '100000',
         AUTH_LOOKUP_RATE_LIMIT: '100000',

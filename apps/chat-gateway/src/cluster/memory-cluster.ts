@@ -52,6 +52,9 @@ export function createMemoryDirectory(hub: MemoryClusterHub, instanceId: string)
         for (const entry of user.connections.values()) {
           if (entry.sessionHash !== connection.sessionHash) return { accepted: false, first: false }
         }
+        if (connection.maxConnections !== undefined && user.connections.size >= connection.maxConnections) {
+          return { accepted: false, first: false, tooMany: true }
+        }
       }
       const target = user ?? { username: connection.username, connections: new Map<string, Entry>() }
       target.connections.set(connection.connId, {

@@ -76,8 +76,10 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
       connection.kind,
       connection.username,
       force ? '1' : '0',
-    ])) as [number, number]
-    return { accepted: reply[0] === 1, first: reply[1] === 1 }
+      // 0: no cap (a re-registration is never refused for it).
+      String(force ? 0 : (connection.maxConnections ?? 0)),
+    ])) as [number, number, number?]
+    return { accepted: reply[0] === 1, first: reply[1] === 1, ...(reply[2] === 1 ? { tooMany: true } : {}) }
   }
 
   async function releaseRemote(userId: number, connId: string): Promise<string | null> {
@@ -173,6 +175,10 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
           ({ claim }) => claim.userId === connection.userId && claim.sessionHash !== connection.sessionHash,
         )
         if (otherSession) return { accepted: false, first: false }
+        const mine = [...local.values()].filter(({ claim }) => claim.userId === connection.userId).length
+        if (connection.maxConnections !== undefined && mine >= connection.maxConnections) {
+          return { accepted: false, first: false, tooMany: true }
+        }
         local.set(connection.connId, { claim: connection, registered: false })
         return { accepted: true, first: false }
       }

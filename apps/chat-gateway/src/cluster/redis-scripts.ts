@@ -27,10 +27,13 @@ function script(text: string): LuaScript {
   return { text, sha: createHash('sha1').update(text).digest('hex') }
 }
 
-/** ARGV: P, userId, connId, instanceId, sessionHash, kind, username, force ('1'/'0'). Returns {accepted, first}. */
+/**
+ * ARGV: P, userId, connId, instanceId, sessionHash, kind, username, force ('1'/'0'), maxConnections
+ * ('0': no cap). Returns {accepted, first, tooMany}.
+ */
 export const CLAIM = script(`
-local P, userId, connId, inst, hash, kind, name, force =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local P, userId, connId, inst, hash, kind, name, force, max =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9] or '0')
 local userKey = P .. 'online:user:' .. userId
 local entries = redis.call('HGETALL', userKey)
 local stale = {}
@@ -48,6 +51,7 @@ for _, entry in ipairs(stale) do
   redis.call('HDEL', userKey, entry[1])
   redis.call('SREM', P .. 'online:inst:' .. entry[2], userId .. ':' .. entry[1])
 end
+if max > 0 and (#entries / 2 - #stale) >= max then return { 0, 0, 1 } end
 redis.call('HSET', userKey, connId, hash .. ' ' .. kind .. ' ' .. inst)
 redis.call('SADD', P .. 'online:inst:' .. inst, userId .. ':' .. connId)
 redis.call('HSET', P .. 'online:index', userId, name)

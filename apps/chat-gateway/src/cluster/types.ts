@@ -20,11 +20,15 @@ export interface ConnectionClaim {
   /** SHA-256 of the session token: connections of one session may coexist, other sessions may not. */
   sessionHash: string
   kind: SessionKind
+  /** Refuse the claim when the user already has this many connections on live instances; absent: no cap. */
+  maxConnections?: number
 }
 
 export interface ClaimResult {
-  /** False: the user is online under another session on a live instance (CHAT_ALREADY_ONLINE). */
+  /** False: the user is online under another session on a live instance (CHAT_ALREADY_ONLINE), or `tooMany`. */
   accepted: boolean
+  /** Refused because the user already holds `maxConnections` connections (the one session they may have). */
+  tooMany?: boolean
   /** True: the user had no connection anywhere before; announce `online` (exactly one claim sees this). */
   first: boolean
 }

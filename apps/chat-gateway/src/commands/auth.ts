@@ -7,6 +7,7 @@
 import type { PublicUser } from '@parley/auth'
 import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION, WELCOME_ONLINE_LIMIT } from '@parley/protocol'
 import { CloseCode } from '../close-codes.js'
+import type { ClaimResult } from '../cluster/types.js'
 import type { GatewayContext } from '../context.js'
 import type { SessionKind } from '../registry.js'
 import type { ChatSession } from '../session.js'
@@ -105,7 +106,7 @@ async function signIn(
   ])
   const blocked = (await ctx.storage.users.getUsersByIds(blockedIds)).map((row) => row.username).sort()
 
-  const claim = session.ended
+  const claim: ClaimResult = session.ended
     ? { accepted: false, first: false }
     : await ctx.cluster.directory.claim({
         userId: user.id,
@@ -113,10 +114,19 @@ async function signIn(
         connId: session.connId,
         sessionHash,
         kind: credentials.kind,
+        ...(ctx.config.maxConnectionsPerUser !== undefined ? { maxConnections: ctx.config.maxConnectionsPerUser } : {}),
       })
   if (!claim.accepted) {
     if (credentials.fresh) await ctx.auth.logout(credentials.token)
     if (session.ended) return
+    if (claim.tooMany) {
+      ctx.metrics.loginFailures.inc({ code: ErrorCode.RateLimited })
+      session.log.info({ userId: user.id }, 'sign-in refused: too many connections for this account')
+      throw new ParleyError(
+        ErrorCode.RateLimited,
+        `Too many connections for this account (at most ${ctx.config.maxConnectionsPerUser}): close one first`,
+      )
+    }
     ctx.metrics.loginFailures.inc({ code: ErrorCode.AlreadyOnline })
     session.log.info({ userId: user.id }, 'login refused: already online under another session')
     throw new ParleyError(ErrorCode.AlreadyOnline, 'This account is already logged in elsewhere', {

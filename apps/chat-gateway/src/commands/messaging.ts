@@ -5,9 +5,10 @@
  * @module
  */
 import { ErrorCode, ParleyError, type ServerMessageOf } from '@parley/protocol'
-import { type ChatMessageRow, StorageError, StorageErrorCode } from '@parley/storage'
+import { type ChatMessageRow, MAX_PAGE_LIMIT, StorageError, StorageErrorCode } from '@parley/storage'
 import type { GatewayContext } from '../context.js'
 import type { ChatSession } from '../session.js'
+import { MAX_UNCONFIRMED } from '../unconfirmed.js'
 import type { Command } from './index.js'
 import { findRecipient, findUser, forgetRecipient, me } from './users.js'
 
@@ -70,18 +71,35 @@ export const received: Command<'received'> = async (ctx, session, frame) => {
   if (session.morePending && session.outstanding.size === 0) await pushPending(ctx, session)
 }
 
-/** Pushes the next batch of the user's offline queue (oldest first) that this connection has not been sent. */
+/**
+ * Pushes the next batch of the user's offline queue (oldest first) that this connection has not been
+ * sent. Live messages wait in the queue meanwhile (`holdLive`), so everything arrives in the order
+ * stored; storage is asked for at most a page (`MAX_PAGE_LIMIT`) and a connection holds at most
+ * `MAX_UNCONFIRMED` unconfirmed messages.
+ */
 export async function pushPending(ctx: GatewayContext, session: ChatSession): Promise<void> {
   const user = me(session)
-  const limit = OFFLINE_BATCH + session.outstanding.size
-  const rows = await ctx.storage.messages.pendingMessages(user.userId, limit)
-  let pushed = 0
-  for (const row of rows) {
-    if (pushed === OFFLINE_BATCH) break
-    if (session.outstanding.has(row.id)) continue
-    session.pushMessage(messageEvent(row, true))
-    pushed += 1
+  session.holdLive = true
+  for (;;) {
+    session.missedLive = false
+    const limit = Math.min(MAX_PAGE_LIMIT, OFFLINE_BATCH + session.outstanding.size)
+    const rows = await ctx.storage.messages.pendingMessages(user.userId, limit)
+    let pushed = 0
+    let stoppedEarly = false
+    for (const row of rows) {
+      if (session.outstanding.has(row.id)) continue
+      if (pushed === OFFLINE_BATCH || session.outstanding.size >= MAX_UNCONFIRMED) {
+        stoppedEarly = true
+        break
+      }
+      session.pushQueued(messageEvent(row, true))
+      pushed += 1
+    }
+    session.morePending = rows.length === limit || stoppedEarly || session.missedLive
+    if (pushed > 0) session.log.debug({ pushed }, 'offline messages pushed')
+    // Nothing in flight whose confirmation would bring the next push, yet a message came meanwhile.
+    if (session.morePending && session.outstanding.size === 0 && !session.ended) continue
+    break
   }
-  session.morePending = rows.length === limit
-  if (pushed > 0) session.log.debug({ pushed }, 'offline messages pushed')
+  session.holdLive = session.morePending
 }

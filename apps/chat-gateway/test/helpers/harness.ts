@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type AttemptLimiter, type Auth, createAuth } from '@parley/auth'
+import type { Bus } from '@parley/bus'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
 import { TestClock } from '@parley/testing'
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   metrics?: GatewayMetrics
   /** Sign-in attempt limits (default: none). */
   attempts?: AttemptLimiter
+  /** The bus the gateway uses (default: its own in-process one); the test may publish on it. */
+  bus?: Bus
 }
 
 export class Harness {
@@ -56,6 +59,7 @@ export class Harness {
   readonly #clients: TestClient[] = []
   #metrics: GatewayMetrics | undefined
   #attempts: AttemptLimiter | undefined
+  #bus: Bus | undefined
 
   private constructor(
     dir: string,
@@ -86,6 +90,7 @@ export class Harness {
     const harness = new Harness(dir, certs, storage, auth, clock, testConfig(options.config))
     harness.#metrics = options.metrics
     harness.#attempts = options.attempts
+    harness.#bus = options.bus
     await harness.#create()
     return harness
   }
@@ -130,6 +135,7 @@ export class Harness {
       now: this.clock.now,
       ...(this.#metrics ? { metrics: this.#metrics } : {}),
       ...(this.#attempts ? { attempts: this.#attempts } : {}),
+      ...(this.#bus ? { bus: this.#bus } : {}),
     })
   }
 
