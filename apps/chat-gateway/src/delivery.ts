@@ -30,7 +30,7 @@ export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
     }
     case 'broadcast': {
       const excluded = new Set(event.excludeUserIds)
-      const text = encode({ type: 'broadcast', from: event.from, text: event.text, at: event.at })
+      const text = Buffer.from(encode({ type: 'broadcast', from: event.from, text: event.text, at: event.at }))
       let sent = 0
       ctx.registry.forEachConnection((userId, connection) => {
         if (!excluded.has(userId) && connection.sendEncoded(text)) sent++

@@ -27,10 +27,10 @@ export interface PresenceChange {
 
 type Change = ServerMessageOf<'presence_batch'>['changes'][number]
 
-function encodeChanges(changes: readonly PresenceChange[]): string {
+function encodeChanges(changes: readonly PresenceChange[]): Buffer {
   const views: Change[] = changes.map((change) => ({ user: change.username, state: change.state, at: change.at }))
-  if (views.length === 1) return encode({ type: 'presence', ...views[0]! })
-  return encode({ type: 'presence_batch', changes: views })
+  if (views.length === 1) return Buffer.from(encode({ type: 'presence', ...views[0]! }))
+  return Buffer.from(encode({ type: 'presence_batch', changes: views }))
 }
 
 export interface PresenceFanoutOptions {
@@ -72,11 +72,11 @@ export class PresenceFanout {
       partial.add(change.userId)
       for (const id of change.hiddenFrom) partial.add(id)
     }
-    let everything: string | undefined
-    const own = new Map<number, string | null>()
+    let everything: Buffer | undefined
+    const own = new Map<number, Buffer | null>()
     let sent = 0
     this.#options.registry.forEachConnection((userId, connection) => {
-      let text: string | null
+      let text: Buffer | null
       if (!partial.has(userId)) text = everything ??= encodeChanges(changes)
       else {
         text = own.get(userId) ?? null

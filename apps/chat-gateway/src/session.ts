@@ -154,12 +154,13 @@ export class ChatSession {
 
   /**
    * Sends a frame already encoded: fan-out encodes each event once and hands every connection the
-   * same text (the caller counts the frames). False when not sent or the client was cut off.
+   * same text, as a Buffer when many get it (ws would otherwise convert the string once per
+   * connection). The caller counts the frames. False when not sent or the client was cut off.
    */
-  sendEncoded(text: string): boolean {
+  sendEncoded(text: string | Buffer): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false
     if (this.#socket) this.#ctx.corker.cork(this.#socket)
-    this.ws.send(text)
+    this.ws.send(text, { binary: false })
     return !this.checkSlowConsumer()
   }
 
