@@ -14,9 +14,9 @@ import type { PresenceTracker } from './presence.js'
 import type { PresenceFanout } from './presence-fanout.js'
 import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
-import type { UserRateLimits } from './user-rate.js'
 import type { ChatSession } from './session.js'
 import type { TurnCorker } from './turn-corker.js'
+import type { UserRateLimits } from './user-rate.js'
 
 export interface GatewayContext {
   readonly config: GatewayConfig

@@ -33,10 +33,10 @@ import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
 import { endRevokedSessions } from './revocations.js'
-import { UserRateLimits } from './user-rate.js'
 import { ChatSession, type UpgradeInfo } from './session.js'
 import { TurnCorker } from './turn-corker.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
+import { UserRateLimits } from './user-rate.js'
 
 export interface GatewayDeps {
   log: Logger
