@@ -1,9 +1,10 @@
 /**
  * The slow-consumer check cuts stalled readers, never healthy ones in a burst: 10 users each
- * broadcasting 55 messages of 2,000 characters at once (over 1 MiB to every reader) at the default
- * 1 MiB bound, all reading as fast as they can, all stay connected and get everything; a reader
- * that stops reading is still cut (at the heartbeat once it stays over the bound without draining).
- * Real TLS sockets.
+ * broadcasting 55 messages of 2,000 characters at once, all reading as fast as they can, all stay
+ * connected and get everything. On loopback the kernel's socket buffers take much of the burst, so
+ * the test uses a 256 KiB bound, where the old check (cut as soon as a send passes the bound) cut
+ * healthy readers here; the issue measured the same at the default 1 MiB over real networks. A
+ * reader that stops reading is still cut. Real TLS sockets.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SlowConsumerCheck } from '../src/slow-consumer.js'
@@ -22,14 +23,14 @@ const TEXT = 'z'.repeat(2000)
 
 describe('slow consumers', () => {
   it('does not cut healthy readers during a burst over the bound', async () => {
-    h = await Harness.start({ config: { maxBufferedBytes: 1024 * 1024, heartbeatMs: 60_000 } })
+    h = await Harness.start({ config: { maxBufferedBytes: 256 * 1024, heartbeatMs: 60_000 } })
     const names = Array.from({ length: 10 }, (_, i) => `user${i}`)
     const clients: TestClient[] = []
     for (const name of names) clients.push(await h.loginAs(name))
     // Everyone at once: 550 broadcasts to each of the 10 readers.
     for (const client of clients) for (let i = 0; i < 55; i++) client.send({ type: 'broadcast', text: TEXT })
     await expect
-      .poll(() => clients.map((client) => client.ofType('broadcast').length), { timeout: 90_000, interval: 100 })
+      .poll(() => clients.map((client) => client.ofType('broadcast').length), { timeout: 30_000, interval: 100 })
       .toEqual(clients.map(() => 9 * 55))
     expect(clients.every((client) => client.isOpen)).toBe(true)
     expect(h.logLines.some((line) => line.includes('slow consumer cut off'))).toBe(false)
