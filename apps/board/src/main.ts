@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     log: logger.child({ module: 'attempts' }),
     clientName: 'parley-board-attempts',
   })
+  // Counting together from the first sign-in (at worst 5 s: then alone until Redis answers).
+  await attempts.ready()
   // Expired sessions are deleted hourly (the gateways do it too; deleting twice is harmless).
   const pruneSessions = setInterval(() => {
     auth.pruneExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'expired sessions not deleted'))

@@ -91,6 +91,8 @@ const attempts = openAttemptLimiter({
   log: log.child({ component: 'attempts' }),
   clientName: `parley-attempts-${config.instanceId.replace(/[^A-Za-z0-9:._-]/g, '_')}`.slice(0, 100),
 })
+// Counting together from the first sign-in (at worst 5 s: then alone until Redis answers).
+await attempts.ready()
 const metricsRegistry = createMetricsRegistry({
   prefix: 'parley_chat_',
   defaultLabels: { service: 'chat-gateway', instance: config.instanceId },

@@ -43,6 +43,11 @@ export interface AttemptLimiter {
    * limit, with a message saying which one.
    */
   check(kind: AttemptKind, attempt: Attempt): Promise<void>
+  /**
+   * Resolves once the counts are shared (Redis connected), or after `timeoutMs` (they are then kept
+   * in this process until Redis is back). Apps wait for it before they start listening.
+   */
+  ready(timeoutMs?: number): Promise<void>
   /** Releases the store (a Redis connection). */
   close(): Promise<void>
 }
@@ -109,6 +114,9 @@ export function createAttemptLimiter(options: {
           )
         }
       }
+    },
+    ready: async (timeoutMs = 5000) => {
+      await store.ready?.(timeoutMs)
     },
     close: () => store.close(),
   }

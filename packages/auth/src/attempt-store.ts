@@ -14,6 +14,8 @@ export interface AttemptCount {
 export interface AttemptStore {
   /** Counts one hit of `key` in a window of `windowMs` that starts at the key's first hit. */
   hit(key: string, windowMs: number): Promise<AttemptCount>
+  /** Resolves once the store counts where it should (Redis connected), or after `timeoutMs` regardless. */
+  ready?(timeoutMs: number): Promise<void>
   close(): Promise<void>
 }
 

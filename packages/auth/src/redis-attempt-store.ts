@@ -49,6 +49,17 @@ export function createRedisAttemptStore(options: RedisAttemptStoreOptions): Atte
   })
   let warned = false
   return {
+    async ready(timeoutMs) {
+      if (client.isReady) return
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        new Promise<void>((resolve) => client.once('ready', () => resolve())),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs)
+        }),
+      ])
+      clearTimeout(timer)
+    },
     async hit(key, windowMs) {
       if (client.isReady) {
         try {

@@ -99,15 +99,8 @@ describe('attempt limiter (Redis)', () => {
       return limiter
     }
     const [first, second] = [open(), open()]
-    // Wait for both connections, so neither counts in its memory fallback.
-    await expect
-      .poll(async () => {
-        await first.check('lookup', { ip: '10.0.0.1' })
-        await second.check('lookup', { ip: '10.0.0.1' })
-        return true
-      })
-      .toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Both connected, so neither counts in its memory fallback.
+    await Promise.all([first.ready(), second.ready()])
     await first.check('login', { ip: '10.1.1.1', accountKey: 'a' })
     await second.check('login', { ip: '10.1.1.1', accountKey: 'b' })
     await first.check('login', { ip: '10.1.1.1', accountKey: 'c' })
