@@ -241,8 +241,11 @@ export function handlers(metrics: ProcessMetrics) {
      * every other client of the group. Counts deliveries beyond the expected as duplicates.
      */
     async mixed(
-      args: LoopArgs & { group?: string; pairs: number; broadcasters: number[] },
+      args: LoopArgs & { group?: string; pairs: number; broadcasters: number[]; tag?: string },
     ): Promise<{ pairs: LoopResult; broadcasts: LoopResult; duplicates: number }> {
+      // Broadcasts are told apart by this process's tag: another load process's broadcasts reach
+      // these clients too, and are not this process's to count.
+      const tag = args.tag ?? 'x'
       const name = args.group ?? MAIN
       const conns = group(name)
       const receivers = conns.length - 1
@@ -258,7 +261,7 @@ export function handlers(metrics: ProcessMetrics) {
         conns[from]!.send(text(`${from}|`))
       }
       const sendCast = (sender: number) => {
-        const key = `b${sender}:${++seq}`
+        const key = `b${tag}.${sender}:${++seq}`
         sent.set(key, { at: performance.now(), left: receivers })
         conns[sender]!.send(text(`${key}|`))
       }
@@ -267,6 +270,7 @@ export function handlers(metrics: ProcessMetrics) {
         const now = performance.now()
         if (value.startsWith('b')) {
           const key = value.slice(0, value.indexOf('|'))
+          if (!key.startsWith(`b${tag}.`)) return
           const entry = sent.get(key)
           if (!entry) {
             duplicates++
@@ -276,7 +280,7 @@ export function handlers(metrics: ProcessMetrics) {
           if (state.phase === 'measure') castSamples.push(now - entry.at)
           if (--entry.left === 0) {
             sent.delete(key)
-            if (state.phase !== 'drain') sendCast(Number.parseInt(key.slice(1), 10))
+            if (state.phase !== 'drain') sendCast(Number.parseInt(key.slice(tag.length + 2), 10))
           }
           return
         }
@@ -294,13 +298,15 @@ export function handlers(metrics: ProcessMetrics) {
       for (const sender of args.broadcasters) for (let i = 0; i < args.window; i++) sendCast(sender)
       const inFlight = () => sent.size + queues.reduce((sum, queue) => sum + queue.length, 0)
       const result = await measure(args, state, inFlight, new Samples(), name)
-      const of = (samples: Samples): LoopResult => ({
+      const of = (samples: Samples, undelivered: number): LoopResult => ({
         ...result,
+        undelivered,
         delivered: samples.count,
         perSecond: (samples.count / result.elapsedMs) * 1000,
         latency: samples.summary(),
       })
-      return { pairs: of(pairSamples), broadcasts: of(castSamples), duplicates }
+      const pairsLeft = queues.reduce((sum, queue) => sum + queue.length, 0)
+      return { pairs: of(pairSamples, pairsLeft), broadcasts: of(castSamples, sent.size), duplicates }
     },
 
     /** Open loop: every client sends to its peer each `intervalMs`; latencies are kept per named phase. */
