@@ -14,6 +14,8 @@ import type { ChatSession } from './session.js'
 const TOUCH_INTERVAL_MS = 60_000
 
 export function isUserActivity(session: ChatSession, frame: ClientMessage): boolean {
+  // Before sign-in nothing is: the sign-in window runs from the connection, whatever is sent.
+  if (!session.user) return false
   if (frame.type === 'received') return false
   if (frame.type === 'private_answer' && session.user?.kind === 'cookie') return false
   return true

@@ -90,4 +90,17 @@ describe('connection limits', () => {
     expect(user.isOpen).toBe(true)
     expect(await user.request({ type: 'whoelse' })).toMatchObject({ type: 'users' })
   })
+
+  it('counts the window from the connection: lookups do not extend it', async () => {
+    h = await Harness.start({ config: { signInTimeoutSeconds: 2 } })
+    const started = Date.now()
+    const idle = await h.connect()
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      await idle.request({ type: 'lookup', username: `name${i}` })
+    }
+    expect((await idle.waitClosed(5000)).code).toBe(4004)
+    // Each lookup would have pushed it to 2 s after the last one (about 3.8 s).
+    expect(Date.now() - started).toBeLessThan(3300)
+  })
 })
