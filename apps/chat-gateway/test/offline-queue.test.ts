@@ -59,7 +59,7 @@ describe('offline queue', () => {
     // Sent while hans's queue is still being pushed: they are newer, so they come after it.
     for (let i = 0; i < 20; i++) {
       const ack = await luke.request({ type: 'message', to: 'hans', text: `live ${i}` })
-      expect(ack, `${JSON.stringify(ack)} ${h.logLines.filter((l) => l.includes('"level":50')).slice(-2).join(' ')}`).toMatchObject({ type: 'ack' })
+      expect(ack, JSON.stringify(ack)).toMatchObject({ type: 'ack' })
     }
     await expect
       .poll(
