@@ -4,8 +4,9 @@
  * - Item 2 (issue 14): `lookup`, `login` and `login {create}` go through the attempt limiter of
  *   @parley/auth, counted in Redis, so spreading attempts over gateways gains nothing; one address
  *   holds a bounded number of sockets; a socket that never signs in is closed after the window.
- * - Item 5: one account's connections share one rate limit, and how many it may hold is capped
- *   across both gateways (the online directory in Redis).
+ * - Item 5: one account's connections share one rate limit (on one gateway, and across gateways
+ *   through one-second windows in Redis), and how many it may hold is capped across both gateways
+ *   (the online directory in Redis).
  */
 import { ErrorCode } from '@parley/protocol'
 import { ProtocolClient } from '@parley/testing'
@@ -34,7 +35,7 @@ const LIMITS = {
 beforeAll(async () => {
   deployment = await Deployment.open()
   await deployment.seed(['target1', 'target2', 'target3', 'target4', 'target5'])
-  for (const user of await deployment.seed(['tabs', 'ratey'])) users.set(user.username, user)
+  for (const user of await deployment.seed(['tabs', 'ratey', 'spread'])) users.set(user.username, user)
   ;[gwA, gwB] = await Promise.all([deployment.startGateway('gw-a', LIMITS), deployment.startGateway('gw-b', LIMITS)])
 })
 
@@ -141,5 +142,21 @@ describe("one account's connections (item 5)", () => {
     )
     const limited = replies.filter((reply) => reply.type === 'error' && reply.code === ErrorCode.RateLimited)
     expect(limited.length).toBeGreaterThanOrEqual(4)
+  })
+
+  it("counts a user's frames across both gateways", async () => {
+    const [onA, onB] = [(await tab(gwA, 'spread')).client, (await tab(gwB, 'spread')).client]
+    // 7 on each: within each gateway's own bucket (burst 10), together over the shared 11 a second.
+    const sent = await Promise.all(
+      [onA, onB].flatMap((client) => Array.from({ length: 7 }, () => client.request({ type: 'whoelse' }))),
+    )
+    expect(sent.every((reply) => reply.type === 'users')).toBe(true)
+    // Each gateway learns the shared count at its next report (every 100 ms): one more frame may pass.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 250))
+    await pause()
+    await Promise.all([onA.request({ type: 'whoelse' }), onB.request({ type: 'whoelse' })])
+    await pause()
+    expect(await onA.request({ type: 'whoelse' })).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
+    expect(await onB.request({ type: 'whoelse' })).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
   })
 })

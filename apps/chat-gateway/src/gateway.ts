@@ -9,7 +9,14 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import proxyaddr from '@fastify/proxy-addr'
-import { type AttemptLimiter, type Auth, clientAddressKey, decodeRevokeEvent, REVOKE_CHANNEL } from '@parley/auth'
+import {
+  type AttemptLimiter,
+  type AttemptStore,
+  type Auth,
+  clientAddressKey,
+  decodeRevokeEvent,
+  REVOKE_CHANNEL,
+} from '@parley/auth'
 import { type Bus, createMemoryBus, openTopic } from '@parley/bus'
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
@@ -57,6 +64,11 @@ export interface GatewayDeps {
    * none (tests, the bench). main.ts always passes one.
    */
   attempts?: AttemptLimiter
+  /**
+   * Counts shared by every gateway (a Redis `AttemptStore` of @parley/auth) for the per-user rate
+   * limit across gateways; default: none (each gateway counts its own).
+   */
+  sharedCounters?: AttemptStore
 }
 
 export interface Gateway {
@@ -114,7 +126,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     userRates:
       config.userRatePerSecond === undefined
         ? null
-        : new UserRateLimits(config.userRatePerSecond, config.userRateBurst ?? Math.ceil(config.userRatePerSecond * 3)),
+        : new UserRateLimits(
+            config.userRatePerSecond,
+            config.userRateBurst ?? Math.ceil(config.userRatePerSecond * 3),
+            deps.sharedCounters ?? null,
+            now,
+          ),
     corker: new TurnCorker(),
     online: new OnlineIndex(),
     presenceFrames: new PresenceFanout({
@@ -275,6 +292,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     ctx.presenceFrames.close()
     stopHeartbeat()
     stopHousekeeping()
+    ctx.userRates?.close()
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     const sessions = [...ctx.sessions]
     const closed = sessions.map((session) =>

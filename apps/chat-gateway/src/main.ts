@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
+import { createAuth, createRedisAttemptStore, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
 import { findRepoRoot, loadCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
@@ -93,6 +93,15 @@ const attempts = openAttemptLimiter({
 })
 // Counting together from the first sign-in (at worst 5 s: then alone until Redis answers).
 await attempts.ready()
+// Per-user message rates counted across every gateway (one-second windows in Redis).
+const sharedCounters = config.redisUrl
+  ? createRedisAttemptStore({
+      url: config.redisUrl,
+      prefix: config.busPrefix,
+      log: log.child({ component: 'user-rates' }),
+      clientName: `parley-rates-${config.instanceId.replace(/[^A-Za-z0-9:._-]/g, '_')}`.slice(0, 100),
+    })
+  : undefined
 const metricsRegistry = createMetricsRegistry({
   prefix: 'parley_chat_',
   defaultLabels: { service: 'chat-gateway', instance: config.instanceId },
@@ -101,6 +110,7 @@ const metrics = createGatewayMetrics(metricsRegistry)
 
 async function closeResources(): Promise<void> {
   await attempts.close()
+  await sharedCounters?.close()
   await cluster.close()
   await bus.close()
   await storage.close()
@@ -117,6 +127,7 @@ try {
     cluster,
     metrics,
     attempts,
+    ...(sharedCounters ? { sharedCounters } : {}),
     tls: { key: certs.key, cert: certs.cert },
   })
   if (config.metricsPort !== undefined) {

@@ -3,9 +3,12 @@
  * connections it may hold is capped (in the online directory, so across every gateway). Browser
  * tabs are the case: several cookie connections of one board session. Real TLS sockets.
  */
+import { createMemoryAttemptStore } from '@parley/auth'
 import { ErrorCode } from '@parley/protocol'
+import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TestClient } from './helpers/client.js'
+import { createGateway } from '../src/gateway.js'
+import { TestClient } from './helpers/client.js'
 import { BOARD_ORIGIN, Harness, PASSWORD } from './helpers/harness.js'
 
 let h: Harness
@@ -61,5 +64,51 @@ describe('per-user limits', () => {
     await expect
       .poll(async () => ((await tabs(1, token)).replies[0] as { type: string }).type, { timeout: 5000 })
       .toBe('welcome')
+  })
+})
+
+describe('per-user rate across gateways', () => {
+  it("refuses a user past the shared window's limit on every gateway", async () => {
+    const shared = createMemoryAttemptStore()
+    const config = { userRatePerSecond: 1, userRateBurst: 10 }
+    h = await Harness.start({ config, sharedCounters: shared })
+    // A second gateway on the same storage, counting into the same shared store.
+    const other = await createGateway(
+      { ...h.config, ...config, port: 0, instanceId: 'second' },
+      {
+        log: pino({ level: 'silent' }),
+        storage: h.storage,
+        auth: h.auth,
+        tls: { key: h.certs.key, cert: h.certs.cert },
+        sharedCounters: shared,
+      },
+    )
+    try {
+      await h.register('hans')
+      const { token } = (await h.auth.login('hans', PASSWORD)).session
+      const tabA = await h.connect({ origin: BOARD_ORIGIN, cookie: `__Host-parley=${token}` })
+      const tabB = await TestClient.connect(`wss://127.0.0.1:${other.port}/`, {
+        ca: h.certs.ca,
+        origin: BOARD_ORIGIN,
+        cookie: `__Host-parley=${token}`,
+      })
+      expect(await tabA.request({ type: 'resume', v: 1 })).toMatchObject({ type: 'welcome' })
+      expect(await tabB.request({ type: 'resume', v: 1 })).toMatchObject({ type: 'welcome' })
+      // 7 more on each: within each gateway's own bucket (10), together over the shared 11 a second.
+      const sent = await Promise.all(
+        [tabA, tabB].flatMap((tab) => Array.from({ length: 7 }, () => tab.request({ type: 'whoelse' }))),
+      )
+      expect(sent.every((reply) => reply.type === 'users')).toBe(true)
+      // Each gateway learns the shared count when it reports (every 100 ms): one more frame may pass.
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 250))
+      await pause()
+      await Promise.all([tabA.request({ type: 'whoelse' }), tabB.request({ type: 'whoelse' })])
+      await pause()
+      expect(await tabA.request({ type: 'whoelse' })).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
+      expect(await tabB.request({ type: 'whoelse' })).toMatchObject({ type: 'error', code: ErrorCode.RateLimited })
+      tabB.terminate()
+    } finally {
+      await other.close()
+    }
   })
 })

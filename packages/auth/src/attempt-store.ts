@@ -14,6 +14,8 @@ export interface AttemptCount {
 export interface AttemptStore {
   /** Counts one hit of `key` in a window of `windowMs` that starts at the key's first hit. */
   hit(key: string, windowMs: number): Promise<AttemptCount>
+  /** Counts `amount` hits at once (a gateway reporting what a user sent since its last report). */
+  add(key: string, amount: number, windowMs: number): Promise<AttemptCount>
   /** Resolves once the store counts where it should (Redis connected), or after `timeoutMs` regardless. */
   ready?(timeoutMs: number): Promise<void>
   close(): Promise<void>
@@ -29,18 +31,20 @@ export function createMemoryAttemptStore(now: () => number = Date.now): AttemptS
     for (const [key, window] of windows) if (window.resetAt <= at) windows.delete(key)
     sweepAt = Math.max(SWEEP_AT, windows.size * 2)
   }
+  async function add(key: string, amount: number, windowMs: number): Promise<AttemptCount> {
+    const at = now()
+    if (windows.size >= sweepAt) sweep(at)
+    let window = windows.get(key)
+    if (!window || window.resetAt <= at) {
+      window = { count: 0, resetAt: at + windowMs }
+      windows.set(key, window)
+    }
+    window.count += amount
+    return { count: window.count, resetInMs: window.resetAt - at }
+  }
   return {
-    async hit(key, windowMs) {
-      const at = now()
-      if (windows.size >= sweepAt) sweep(at)
-      let window = windows.get(key)
-      if (!window || window.resetAt <= at) {
-        window = { count: 0, resetAt: at + windowMs }
-        windows.set(key, window)
-      }
-      window.count += 1
-      return { count: window.count, resetInMs: window.resetAt - at }
-    },
+    hit: (key, windowMs) => add(key, 1, windowMs),
+    add,
     async close() {
       windows.clear()
     },

@@ -28,6 +28,7 @@ export { type ModeratedUser, type ModerationApi, SUSPENDED_FOR_GOOD } from './mo
 export { type OpenAttemptLimiterOptions, openAttemptLimiter } from './open-attempt-limiter.js'
 export { createArgon2Hasher, type PasswordHasher } from './password.js'
 export { MAX_REASON_LENGTH } from './reason.js'
+export { createRedisAttemptStore, type RedisAttemptStoreOptions } from './redis-attempt-store.js'
 export type { RevokeEvent, RevokeListener, RevokeReason } from './revocation.js'
 export { decodeRevokeEvent, REVOKE_CHANNEL, RevokeEventSchema } from './revocation-event.js'
 export type { ClientInfo, IssuedSession } from './sessions.js'

@@ -10,7 +10,7 @@ import { type AttemptStore, createMemoryAttemptStore } from './attempt-store.js'
 import type { AuthLogger } from './logger.js'
 
 const HIT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
@@ -48,7 +48,30 @@ export function createRedisAttemptStore(options: RedisAttemptStoreOptions): Atte
     )
   })
   let warned = false
+  async function add(key: string, amount: number, windowMs: number) {
+    if (client.isReady) {
+      try {
+        const [count, ttl] = (await client.eval(HIT, {
+          keys: [`${options.prefix}attempts:${key}`],
+          arguments: [String(windowMs), String(amount)],
+        })) as [number, number]
+        warned = false
+        return { count: Number(count), resetInMs: Number(ttl) }
+      } catch (error) {
+        if (!warned) {
+          options.log.warn(
+            { error: error instanceof Error ? error.message : String(error) },
+            'attempt limiter counting in memory: Redis command failed',
+          )
+          warned = true
+        }
+      }
+    }
+    return fallback.add(key, amount, windowMs)
+  }
   return {
+    hit: (key, windowMs) => add(key, 1, windowMs),
+    add,
     async ready(timeoutMs) {
       if (client.isReady) return
       let timer: NodeJS.Timeout | undefined
@@ -59,27 +82,6 @@ export function createRedisAttemptStore(options: RedisAttemptStoreOptions): Atte
         }),
       ])
       clearTimeout(timer)
-    },
-    async hit(key, windowMs) {
-      if (client.isReady) {
-        try {
-          const [count, ttl] = (await client.eval(HIT, {
-            keys: [`${options.prefix}attempts:${key}`],
-            arguments: [String(windowMs)],
-          })) as [number, number]
-          warned = false
-          return { count: Number(count), resetInMs: Number(ttl) }
-        } catch (error) {
-          if (!warned) {
-            options.log.warn(
-              { error: error instanceof Error ? error.message : String(error) },
-              'attempt limiter counting in memory: Redis command failed',
-            )
-            warned = true
-          }
-        }
-      }
-      return fallback.hit(key, windowMs)
     },
     async close() {
       await fallback.close()

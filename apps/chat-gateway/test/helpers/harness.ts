@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type AttemptLimiter, type Auth, createAuth } from '@parley/auth'
+import { type AttemptLimiter, type AttemptStore, type Auth, createAuth } from '@parley/auth'
 import type { Bus } from '@parley/bus'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   attempts?: AttemptLimiter
   /** The bus the gateway uses (default: its own in-process one); the test may publish on it. */
   bus?: Bus
+  /** Counts shared with other gateways (per-user rates); default: none. */
+  sharedCounters?: AttemptStore
 }
 
 export class Harness {
@@ -60,6 +62,7 @@ export class Harness {
   #metrics: GatewayMetrics | undefined
   #attempts: AttemptLimiter | undefined
   #bus: Bus | undefined
+  #sharedCounters: AttemptStore | undefined
 
   private constructor(
     dir: string,
@@ -91,6 +94,7 @@ export class Harness {
     harness.#metrics = options.metrics
     harness.#attempts = options.attempts
     harness.#bus = options.bus
+    harness.#sharedCounters = options.sharedCounters
     await harness.#create()
     return harness
   }
@@ -136,6 +140,7 @@ export class Harness {
       ...(this.#metrics ? { metrics: this.#metrics } : {}),
       ...(this.#attempts ? { attempts: this.#attempts } : {}),
       ...(this.#bus ? { bus: this.#bus } : {}),
+      ...(this.#sharedCounters ? { sharedCounters: this.#sharedCounters } : {}),
     })
   }
 
