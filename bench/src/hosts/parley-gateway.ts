@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Auth, createAttemptLimiter, createAuth, createMemoryAttemptStore } from '@parley/auth'
 import { openBus } from '@parley/bus'
-import { openStorage, type Storage } from '@parley/storage'
+import { openPostgresStorage, openStorage, type Storage } from '@parley/storage'
 import { openCluster } from 'chat-gateway/src/cluster/open-cluster.js'
 import type { GatewayConfig } from 'chat-gateway/src/config.js'
 import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
@@ -87,7 +87,13 @@ export function handlers(_metrics: ProcessMetrics) {
         const own = args.users > 0 || args.schema === undefined
         const name = args.schema ?? `parley_bench_${process.pid}_${Date.now().toString(36)}`
         if (own) schema = name
-        storage = await openStorage({ databaseUrl: BENCH_DATABASE_URL, schema: name })
+        // A sign-in wave of thousands queues for the pool: wait for a connection longer than the default 5 s.
+        storage = await openPostgresStorage({
+          url: BENCH_DATABASE_URL,
+          schema: name,
+          poolSize: 20,
+          connectTimeoutMs: 60_000,
+        })
       } else {
         storage = await openStorage({ sqlitePath: join(dir, 'parley.db'), writeWorker: true })
       }

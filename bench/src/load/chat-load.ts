@@ -143,13 +143,19 @@ export function handlers(metrics: ProcessMetrics) {
 
   return {
     /** Connects `clients` as group `group` (client i of the group is index i). */
-    async connect(args: { target: Target; clients: ClientSpec[]; group?: string }): Promise<{ ms: number }> {
+    async connect(args: {
+      target: Target
+      clients: ClientSpec[]
+      group?: string
+      /** Sign-ins in flight at once (default CONNECT_CONCURRENCY). */
+      concurrency?: number
+    }): Promise<{ ms: number }> {
       const name = args.group ?? MAIN
       if (groups.has(name)) throw new Error(`group ${name} is already connected`)
       const started = performance.now()
       const conns = await inBatches(
         args.clients.map((spec, index) => ({ spec, index })),
-        CONNECT_CONCURRENCY,
+        args.concurrency ?? CONNECT_CONCURRENCY,
         ({ spec, index }) => connectClient(spec.target ?? args.target, spec, record(name, index)),
       )
       groups.set(name, conns)

@@ -61,7 +61,9 @@ export const scale: Scenario = {
       const parts = [clients.slice(0, half), clients.slice(half)]
       const memoryBefore = await Promise.all([a, b].map((gateway) => gateway.request<MemoryReport>('memory')))
       started = Date.now()
-      await Promise.all(loads.map((load, i) => load.request('connect', { target: targets[0], clients: parts[i] })))
+      await Promise.all(
+        loads.map((load, i) => load.request('connect', { target: targets[0], clients: parts[i], concurrency: 32 })),
+      )
       const ms = Date.now() - started
       await Promise.all(loads.map((load) => load.request('settle', { quietMs: 1000, maxMs: 600_000 })))
       const memoryAfter = await Promise.all([a, b].map((gateway) => gateway.request<MemoryReport>('memory')))
