@@ -12,6 +12,18 @@ import type { OnlineUser } from './cluster/types.js'
 /** The order of `whoelse` and of every list of names the gateway sends. */
 export const compareNames = new Intl.Collator().compare
 
+/** The first position in `sorted` (ordered by `compareNames` on `nameOf`) whose name sorts after `name`. */
+export function firstAfter<T>(sorted: readonly T[], name: string, nameOf: (item: T) => string): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareNames(nameOf(sorted[middle]!), name) <= 0) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
 export interface NamePage {
   users: string[]
   /** Set when more users follow: the `after` of the next page. */
@@ -56,7 +68,7 @@ export class OnlineIndex {
    * users (the asker and whoever blocked them).
    */
   page(after: string | undefined, limit: number, hidden: ReadonlySet<number>): NamePage {
-    let at = after === undefined ? 0 : this.#firstAfter(after)
+    let at = after === undefined ? 0 : firstAfter(this.#sorted, after, (user) => user.username)
     const users: string[] = []
     while (at < this.#sorted.length && users.length < limit) {
       const user = this.#sorted[at++]!
@@ -76,18 +88,6 @@ export class OnlineIndex {
     while (low < high) {
       const middle = (low + high) >>> 1
       if (compareUsers(this.#sorted[middle]!, user) < 0) low = middle + 1
-      else high = middle
-    }
-    return low
-  }
-
-  /** The first position whose name sorts after `name`. */
-  #firstAfter(name: string): number {
-    let low = 0
-    let high = this.#sorted.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (compareNames(this.#sorted[middle]!.username, name) <= 0) low = middle + 1
       else high = middle
     }
     return low

@@ -31,6 +31,8 @@ export interface BatchQueue<I, O> {
   push(item: I): Promise<O>
   /** Items queued and not yet settled (for tests and metrics). */
   readonly pending: number
+  /** Resolves once every item queued so far has settled (close waits for it). */
+  drain(): Promise<void>
 }
 
 interface Waiting<I, O> {
@@ -90,6 +92,9 @@ export function createBatchQueue<I, O>(options: BatchQueueOptions<I, O>): BatchQ
     },
     get pending() {
       return queue.length + inFlight
+    },
+    async drain() {
+      while (queue.length + inFlight > 0) await new Promise((resolve) => setImmediate(resolve))
     },
   }
 }

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, MAX_WHOELSE_PAGE, ParleyError } from '@parley/protocol'
 import { DEFAULT_WHOELSESINCE_MAX_SECONDS } from '../config.js'
-import { compareNames } from '../online-index.js'
+import { firstAfter } from '../online-index.js'
 import type { Command } from './index.js'
 import { boundedUserList, MAX_USERS_PER_REPLY } from './user-list.js'
 import { me, visibleOnline } from './users.js'
@@ -27,15 +27,7 @@ export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
 
 /** Up to `limit` of `sorted` (ordered by `compareNames`) after the name `after`, and where the next page starts. */
 function pageOfNames(sorted: readonly string[], after: string | undefined, limit: number) {
-  let start = 0
-  if (after !== undefined) {
-    let high = sorted.length
-    while (start < high) {
-      const middle = (start + high) >>> 1
-      if (compareNames(sorted[middle]!, after) <= 0) start = middle + 1
-      else high = middle
-    }
-  }
+  const start = after === undefined ? 0 : firstAfter(sorted, after, (name) => name)
   const users = sorted.slice(start, start + limit)
   return start + limit < sorted.length ? { users, next: users.at(-1)! } : { users }
 }

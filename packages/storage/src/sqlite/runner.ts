@@ -80,8 +80,6 @@ export function createRunner(db: Database): SqliteRunner {
   }
   return Object.assign(run, {
     write: <T>(work: () => T) => queue.push(work) as Promise<T>,
-    async drain() {
-      while (queue.pending > 0) await new Promise((resolve) => setImmediate(resolve))
-    },
+    drain: () => queue.drain(),
   })
 }

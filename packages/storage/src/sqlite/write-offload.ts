@@ -107,7 +107,7 @@ export async function startWriteWorker(path: string): Promise<WriteWorker> {
   return {
     call: (call) => queue.push(call),
     async close() {
-      while (queue.pending > 0) await new Promise((resolve) => setImmediate(resolve))
+      await queue.drain()
       stop('closed')
       await worker.terminate()
     },
