@@ -415,6 +415,34 @@ export interface MediaUploadStore {
   remove(name: string, audit: AuditContext): Promise<MediaUploadRow | null>
 }
 
+/** What an attachment shows: the media folder's picture, clip or sound kinds. */
+export type AttachmentKind = 'image' | 'video' | 'audio'
+
+/** A media file shown inside a post or reply (at most one per post). */
+export interface PostAttachmentRow {
+  postId: number
+  /** The file's name in the media folder. */
+  mediaName: string
+  kind: AttachmentKind
+  /** Text for readers who cannot see or hear it; may be empty only for clips and sounds. */
+  alt: string
+  /** A picture's own size in pixels, read when attached; null for clips and sounds. */
+  width: number | null
+  height: number | null
+}
+
+/** Media files attached to posts; a post's attachment goes with the post (ON DELETE CASCADE). */
+export interface PostAttachmentStore {
+  /** Attaches the file to the post, replacing its attachment. Unknown post: `STORAGE_NOT_FOUND`. */
+  attach(attachment: PostAttachmentRow): Promise<PostAttachmentRow>
+  /** The attachments of these posts (any order; posts without one are absent). */
+  forPosts(postIds: readonly number[]): Promise<PostAttachmentRow[]>
+  /** Removes the post's attachment; false when it had none. */
+  detach(postId: number): Promise<boolean>
+  /** Removes every attachment of a media file (the file was deleted); returns the posts' ids. */
+  detachMedia(mediaName: string): Promise<number[]>
+}
+
 export type StorageBackend = 'sqlite' | 'postgres'
 
 export interface SchemaVersion {
@@ -438,6 +466,7 @@ export interface Storage {
   readonly reports: ReportStore
   readonly moderation: ModerationStore
   readonly uploads: MediaUploadStore
+  readonly attachments: PostAttachmentStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
   schemaVersion(): Promise<SchemaVersion>

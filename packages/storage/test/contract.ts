@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
+import { runAttachmentContract } from './contract-attachments.js'
 import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
 import { runPasswordContract } from './contract-passwords.js'
@@ -660,6 +661,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     runPasswordContract(() => storage)
     runUsernameContract(() => storage)
     runUploadContract(() => storage)
+    runAttachmentContract(() => storage)
     runHousekeepingContract(() => storage)
 
     describe('closing', () => {

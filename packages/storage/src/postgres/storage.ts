@@ -6,6 +6,7 @@
 import pg from 'pg'
 import { latestSchemaVersion, migrations } from '../migrations/index.js'
 import type { Storage } from '../types.js'
+import { createPostgresAttachmentStore } from './attachments.js'
 import { createPostgresAuditStore } from './audit.js'
 import { createPostgresBlockStore } from './blocks.js'
 import { checkPostgres } from './check.js'
@@ -84,6 +85,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     reports: createPostgresReportStore(db),
     moderation: createPostgresModerationStore(db),
     uploads: createPostgresUploadStore(db),
+    attachments: createPostgresAttachmentStore(db),
     migrate: () => migratePostgres(db, schema, migrations),
     schemaVersion: async () => ({ current: await postgresSchemaVersion(db), latest: latestSchemaVersion }),
     check: () => checkPostgres(db, latestSchemaVersion),

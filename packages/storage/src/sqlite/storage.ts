@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3'
 import { latestSchemaVersion, migrations } from '../migrations/index.js'
 import type { Storage } from '../types.js'
+import { createSqliteAttachmentStore } from './attachments.js'
 import { createSqliteAuditStore } from './audit.js'
 import { createSqliteBlockStore } from './blocks.js'
 import { checkSqlite } from './check.js'
@@ -89,6 +90,7 @@ export async function createSqliteStorage(
     reports: createSqliteReportStore(db, run),
     moderation: createSqliteModerationStore(db, run),
     uploads: createSqliteUploadStore(db, run),
+    attachments: createSqliteAttachmentStore(db, run),
     migrate: () => run(() => migrateSqlite(db, migrations)),
     schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),

@@ -30,6 +30,7 @@ export const writeMethods: { readonly [S in StoreName]?: readonly (keyof Storage
   reports: ['create'],
   moderation: ['setRole', 'suspend', 'unsuspend', 'resetPassword', 'deletePost', 'resolveReport'],
   uploads: ['record', 'remove'],
+  attachments: ['attach', 'detach', 'detachMedia'],
 }
 
 /** One write to run on the worker. */
