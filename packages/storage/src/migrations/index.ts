@@ -7,11 +7,19 @@ import { accounts } from './001-accounts.js'
 import { boardAndChat } from './002-board-and-chat.js'
 import { moderation } from './003-moderation.js'
 import { accountHardening } from './004-account-hardening.js'
+import { replies } from './005-replies.js'
 import { attachments } from './008-attachments.js'
 import type { Migration } from './types.js'
 
 export type { Migration } from './types.js'
 
-export const migrations: readonly Migration[] = [accounts, boardAndChat, moderation, accountHardening, attachments]
+export const migrations: readonly Migration[] = [
+  accounts,
+  boardAndChat,
+  moderation,
+  accountHardening,
+  replies,
+  attachments,
+]
 
 export const latestSchemaVersion = migrations.reduce((max, migration) => Math.max(max, migration.version), 0)
