@@ -121,6 +121,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       storage,
       events,
       now,
+      media,
       metrics,
       chatPanel: (request) => chatPanelView(config, request),
     })

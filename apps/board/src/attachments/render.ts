@@ -5,7 +5,7 @@
  * @module
  */
 import type { PostAttachmentRow } from '@parley/storage'
-import { escapeHtml } from '../render/post-list.js'
+import { escapeHtml } from '../render/escape.js'
 
 export function attachmentHtml(attachment: PostAttachmentRow): string {
   const src = escapeHtml(`/media/${encodeURIComponent(attachment.mediaName)}`)

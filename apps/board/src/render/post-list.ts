@@ -12,8 +12,10 @@
  * The markup matches what board.js builds from `<template id="post-template">` for live updates.
  * @module
  */
-import type { PostRow } from '@parley/storage'
+import type { PostAttachmentRow, PostRow } from '@parley/storage'
+import { attachmentHtml } from '../attachments/render.js'
 import { DELETED_AUTHOR, formatTime } from '../http/present.js'
+import { escapeHtml } from './escape.js'
 
 /** Who is reading: decides the actions shown under each post. */
 export interface PostListViewer {
@@ -23,14 +25,7 @@ export interface PostListViewer {
   csrfTokenHtml: string
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-const SPECIAL = /[&<>"']/
-const SPECIAL_ALL = /[&<>"']/g
-
-/** The same escaping as Eta's `<%= %>` (views.ts): & < > " ' as entities. */
-export function escapeHtml(value: string): string {
-  return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (char) => ESCAPES[char] ?? char) : value
-}
+export { escapeHtml }
 
 /** Markup around the viewer's CSRF token: `before + token + after`. */
 type Around = readonly [before: string, after: string]
@@ -42,14 +37,22 @@ interface Entry {
   authorName: string | null
   createdAt: number
   updatedAt: number | null
-  /** From `<li>` to the end of the body paragraph: the same for every reader. */
+  /** The attachment's fields joined (see attachmentKey), '' when none. */
+  attachment: string
+  /** From `<li>` to the end of the body (and attachment): the same for every reader. */
   head: string
   own: Around
   moderate: Around
   report: Around
 }
 
-function build(post: PostRow): Entry {
+/** Every field the attachment's markup is built from, so a changed or removed attachment rebuilds the post. */
+function attachmentKey(attachment: PostAttachmentRow | undefined): string {
+  if (!attachment) return ''
+  return JSON.stringify([attachment.mediaName, attachment.kind, attachment.alt, attachment.width, attachment.height])
+}
+
+function build(post: PostRow, attachment: PostAttachmentRow | undefined): Entry {
   const id = post.id
   const author = post.authorName === null ? DELETED_AUTHOR : post.authorName
   // Dates are formatted here, once per post version, not on every page view.
@@ -60,7 +63,8 @@ function build(post: PostRow): Entry {
     `    <time datetime="${new Date(post.createdAt).toISOString()}">${escapeHtml(formatTime(post.createdAt))}</time>\n` +
     `    <span class="edited"${post.updatedAt === null ? ' hidden' : ''}>edited</span>\n` +
     '  </div>\n' +
-    `  <p class="post-body">${escapeHtml(post.body)}</p>\n`
+    `  <p class="post-body">${escapeHtml(post.body)}</p>\n` +
+    (attachment ? attachmentHtml(attachment) : '')
   const tool = (summary: string, action: string, label: string, buttonClass: string, button: string): Around => [
     '  <div class="post-actions">\n' +
       '    <details class="post-tool">\n' +
@@ -81,6 +85,7 @@ function build(post: PostRow): Entry {
     authorName: post.authorName,
     createdAt: post.createdAt,
     updatedAt: post.updatedAt,
+    attachment: attachmentKey(attachment),
     head,
     own: [
       '  <div class="post-actions own-actions">\n' +
@@ -98,8 +103,9 @@ function build(post: PostRow): Entry {
   }
 }
 
-function matches(entry: Entry, post: PostRow): boolean {
+function matches(entry: Entry, post: PostRow, attachment: PostAttachmentRow | undefined): boolean {
   return (
+    entry.attachment === attachmentKey(attachment) &&
     entry.updatedAt === post.updatedAt &&
     entry.authorId === post.authorId &&
     entry.authorName === post.authorName &&
@@ -109,8 +115,8 @@ function matches(entry: Entry, post: PostRow): boolean {
 }
 
 export interface PostListRenderer {
-  /** The `<li>` items of `posts`, in order, for this viewer. */
-  render(posts: readonly PostRow[], viewer: PostListViewer): string
+  /** The `<li>` items of `posts`, in order, for this viewer, each with its attachment if it has one. */
+  render(posts: readonly PostRow[], viewer: PostListViewer, attachments?: readonly PostAttachmentRow[]): string
   /** Drops a post's HTML (it was edited or deleted); only frees memory, correctness never depends on it. */
   forget(id: number): void
   /** How many posts' HTML is held (for tests). */
@@ -121,10 +127,10 @@ export interface PostListRenderer {
 export function createPostListRenderer(maxEntries = 2048): PostListRenderer {
   const entries = new Map<number, Entry>()
 
-  function entryFor(post: PostRow): Entry {
+  function entryFor(post: PostRow, attachment: PostAttachmentRow | undefined): Entry {
     const known = entries.get(post.id)
-    if (known && matches(known, post)) return known
-    const entry = build(post)
+    if (known && matches(known, post, attachment)) return known
+    const entry = build(post, attachment)
     entries.delete(post.id)
     entries.set(post.id, entry)
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value as number)
@@ -132,10 +138,11 @@ export function createPostListRenderer(maxEntries = 2048): PostListRenderer {
   }
 
   return {
-    render(posts, viewer) {
+    render(posts, viewer, attachments = []) {
+      const attachmentOf = new Map(attachments.map((attachment) => [attachment.postId, attachment]))
       let html = ''
       for (const post of posts) {
-        const entry = entryFor(post)
+        const entry = entryFor(post, attachmentOf.get(post.id))
         const actions = post.authorId === viewer.id ? entry.own : viewer.isAdmin ? entry.moderate : entry.report
         html += entry.head + actions[0] + viewer.csrfTokenHtml + actions[1]
       }

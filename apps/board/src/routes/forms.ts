@@ -21,6 +21,9 @@ export interface FieldErrors {
   confirm?: string
   /** A moderation or report reason. */
   reason?: string
+  /** The media file shown in a post, and its description. */
+  attachment?: string
+  alt?: string
   /** About the whole form (wrong credentials, blocked account, …). */
   form?: string
 }

@@ -75,6 +75,8 @@ export const mediaRoutes: BoardPlugin<MediaRoutesOptions> = async (app, options)
         // The uploader deletes their own files; an admin any file.
         canDelete: user !== null && (user.role === 'admin' || uploaderOf.get(file.name) === user.id),
         deleteAction: `/media/${encodeURIComponent(file.name)}/delete`,
+        // Pictures, clips and sounds can be shown inside a post: the board's form opens with it chosen.
+        postHref: file.kind === 'other' ? null : `/?attach=${encodeURIComponent(file.name)}#post-body`,
       })),
       uploaded: options.uploaded ?? null,
       error: options.error ?? null,
@@ -184,8 +186,10 @@ export const mediaRoutes: BoardPlugin<MediaRoutesOptions> = async (app, options)
     if (!removed) {
       await storage.audit.record({ ...audit, action: 'media.delete', details: { name }, createdAt: audit.at })
     }
+    // Posts stop showing it before it goes (their page would otherwise hold a broken picture).
+    const detachedFrom = await storage.attachments.detachMedia(name)
     await removeFile(name)
-    request.log.info({ name, uploaderId: removed?.uploaderId ?? null }, 'media deleted')
+    request.log.info({ name, uploaderId: removed?.uploaderId ?? null, detachedFrom }, 'media deleted')
     return reply.redirect('/media', 303)
   })
 }

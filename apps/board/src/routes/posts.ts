@@ -7,10 +7,12 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { PostRow, Storage } from '@parley/storage'
 import { Type } from 'typebox'
+import { type AttachmentDraft, chooseAttachment, MAX_ALT_LENGTH } from '../attachments/choose.js'
 import type { PostEvent, PostEvents } from '../events/post-events.js'
 import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
+import type { MediaLibrary } from '../media/index.js'
 import type { BoardMetrics } from '../metrics/board-metrics.js'
 import { requireUser } from '../plugins/session.js'
 import { createPostListRenderer, escapeHtml } from '../render/post-list.js'
@@ -24,19 +26,40 @@ export interface PostsRoutesOptions {
   storage: Storage
   events: PostEvents
   now: () => number
+  /** The media folder, for files shown inside posts. */
+  media: MediaLibrary
   /** Counts posts created; absent: nothing is counted. */
   metrics?: Pick<BoardMetrics, 'postsCreated'>
   /** The chat panel beside the board (routes/chat.ts); null or absent: no panel. */
   chatPanel?: (request: AnyRequest) => ChatPanelView | null
 }
 
-const BoardQuery = Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) })
+const BoardQuery = Type.Object({
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** A media file to show in the new post (the media page's "Post it" link). */
+  attach: Type.Optional(Type.String({ maxLength: 1024 })),
+})
 const PostParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 /** 1–4000 characters (code points, after CRLF → LF), not only whitespace. */
 const PostBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_POST_LENGTH, pattern: '\\S' }),
+  /** A media file's name and its description (checked by chooseAttachment, which words the errors). */
+  attachment: Type.Optional(Type.String({ maxLength: 1024 })),
+  alt: Type.Optional(Type.String({ maxLength: 4 * MAX_ALT_LENGTH })),
   _csrf: Type.Optional(Type.String()),
 })
+
+/** What the composer shows again: the text, the chosen media file and its description, and errors. */
+interface ComposerForm {
+  body: string
+  attachment: string
+  alt: string
+  errors: FieldErrors
+}
+
+function composerOf(body: unknown, errors: FieldErrors = {}): ComposerForm {
+  return { body: field(body, 'body'), attachment: field(body, 'attachment'), alt: field(body, 'alt'), errors }
+}
 
 function bodyError(text: string): string {
   const length = [...text].length
@@ -58,7 +81,7 @@ function notFound(): ParleyError {
 
 export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
   app,
-  { storage, events, now, chatPanel, metrics },
+  { storage, events, now, media, chatPanel, metrics },
 ) => {
   // One renderer per board: posts' HTML is shared by every viewer of this instance (render/post-list.ts).
   const postList = createPostListRenderer()
@@ -71,28 +94,34 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
     request: AnyRequest,
     reply: AnyReply,
     before: number | undefined,
-    form: { body: string; errors: FieldErrors },
+    form: ComposerForm,
     status = 200,
   ) {
     const user = requireUser(request)
     const rows = await storage.posts.listPosts({ before, limit: PAGE_SIZE + 1 })
     const page = rows.slice(0, PAGE_SIZE)
     const olderCursor = rows.length > PAGE_SIZE ? (page.at(-1)?.id ?? null) : null
+    const attachments = await storage.attachments.forPosts(page.map((post) => post.id))
     // One token for the whole page (each csrfToken() call signs a fresh one), escaped once.
     const csrfToken = reply.csrfToken()
     return reply.code(status).view('board', {
       title: 'Board',
       csrfToken,
-      postsHtml: postList.render(page, {
-        id: user.id,
-        isAdmin: user.role === 'admin',
-        csrfTokenHtml: escapeHtml(csrfToken),
-      }),
+      postsHtml: postList.render(
+        page,
+        {
+          id: user.id,
+          isAdmin: user.role === 'admin',
+          csrfTokenHtml: escapeHtml(csrfToken),
+        },
+        attachments,
+      ),
       olderCursor,
       isFirstPage: before === undefined,
       before: before ?? null,
       form,
       maxLength: MAX_POST_LENGTH,
+      maxAltLength: MAX_ALT_LENGTH,
       script: true,
       chat: chatPanel?.(request) ?? null,
     })
@@ -121,7 +150,8 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
 
   app.get('/', { schema: { querystring: BoardQuery } }, async (request, reply) => {
     if (!request.user) return reply.redirect(request.cookies[RETURNING_COOKIE] ? '/login' : '/register', 303)
-    return renderBoard(request, reply, request.query.before, { body: '', errors: {} })
+    const attachment = request.query.attach ?? ''
+    return renderBoard(request, reply, request.query.before, { body: '', attachment, alt: '', errors: {} })
   })
 
   app.post(
@@ -131,9 +161,20 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
       const user = requireUser(request)
       if (request.validationError) {
         const text = field(request.body, 'body')
-        return renderBoard(request, reply, undefined, { body: text, errors: { body: bodyError(text) } }, 400)
+        return renderBoard(request, reply, undefined, composerOf(request.body, { body: bodyError(text) }), 400)
+      }
+      // The file is checked before the post is stored, so a refused attachment loses nothing typed.
+      let attachment: AttachmentDraft | null = null
+      const mediaName = request.body.attachment?.trim() ?? ''
+      if (mediaName !== '') {
+        const choice = await chooseAttachment(media, mediaName, request.body.alt ?? '')
+        if (!choice.ok) {
+          return renderBoard(request, reply, undefined, composerOf(request.body, { [choice.field]: choice.error }), 400)
+        }
+        attachment = choice.draft
       }
       const post = await storage.posts.createPost(user.id, request.body.body, now())
+      if (attachment) await storage.attachments.attach({ ...attachment, postId: post.id })
       request.log.info({ postId: post.id }, 'post created')
       metrics?.postsCreated.inc()
       await announce(request, { type: 'created', post: snapshotOf(post) })
