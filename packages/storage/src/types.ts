@@ -443,6 +443,56 @@ export interface PostAttachmentStore {
   detachMedia(mediaName: string): Promise<number[]>
 }
 
+/** A piece of a search hit's excerpt: plain text (escape it to show it); `match` marks the words searched for. */
+export interface SnippetPart {
+  text: string
+  match: boolean
+}
+
+/** What to search for: any text the user typed (it is reduced to words, so it never fails), and a page of hits. */
+export interface SearchRequest {
+  query: string
+  /** 1 or more; `offset + limit` at most `MAX_SEARCH_DEPTH` (1000), else a RangeError. */
+  limit: number
+  /** Hits to skip (the pages before), default 0. */
+  offset?: number
+}
+
+export interface PostSearchHit {
+  id: number
+  /** The top-level post a reply answers; null for a top-level post. */
+  parentId: number | null
+  authorId: number | null
+  authorName: string | null
+  createdAt: number
+  updatedAt: number | null
+  /** An excerpt of the body around the matched words. */
+  snippet: SnippetPart[]
+}
+
+export interface MessageSearchHit {
+  id: number
+  senderId: number | null
+  senderName: string | null
+  recipientId: number | null
+  recipientName: string | null
+  createdAt: number
+  snippet: SnippetPart[]
+}
+
+/**
+ * Full-text search, best match first (bm25 / ts_rank, then newest). The indexes are kept in step by
+ * the database itself on every write, so an edit is found by its new words only, and a deleted post
+ * (or a placeholder with `deleted_at` set) is never found. A query without any word finds nothing.
+ */
+export interface SearchStore {
+  /** Posts and replies, everyone's. */
+  posts(request: SearchRequest): Promise<PostSearchHit[]>
+  /** Chat messages `userId` sent or received: never anyone else's. */
+  messages(userId: number, request: SearchRequest): Promise<MessageSearchHit[]>
+}
+
+/** What a notification is about: someone named the user (`@name`), or answered the user's post. */
 export type StorageBackend = 'sqlite' | 'postgres'
 
 export interface SchemaVersion {
@@ -467,6 +517,7 @@ export interface Storage {
   readonly moderation: ModerationStore
   readonly uploads: MediaUploadStore
   readonly attachments: PostAttachmentStore
+  readonly search: SearchStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
   schemaVersion(): Promise<SchemaVersion>

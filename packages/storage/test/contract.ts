@@ -9,6 +9,7 @@ import { runAttachmentContract } from './contract-attachments.js'
 import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
 import { runPasswordContract } from './contract-passwords.js'
+import { runSearchContract } from './contract-search.js'
 import { runUploadContract } from './contract-uploads.js'
 import { runUsernameContract } from './contract-usernames.js'
 
@@ -662,6 +663,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     runUsernameContract(() => storage)
     runUploadContract(() => storage)
     runAttachmentContract(() => storage)
+    runSearchContract(() => storage)
     runHousekeepingContract(() => storage)
 
     describe('closing', () => {

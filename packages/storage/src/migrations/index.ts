@@ -8,6 +8,7 @@ import { boardAndChat } from './002-board-and-chat.js'
 import { moderation } from './003-moderation.js'
 import { accountHardening } from './004-account-hardening.js'
 import { replies } from './005-replies.js'
+import { search } from './006-search.js'
 import { attachments } from './008-attachments.js'
 import type { Migration } from './types.js'
 
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   moderation,
   accountHardening,
   replies,
+  search,
   attachments,
 ]
 

@@ -19,6 +19,7 @@ import { createPostgresPasswordStore } from './passwords.js'
 import { createPostgresPostStore } from './posts.js'
 import { createPostgresPresenceStore } from './presence.js'
 import { createPostgresReportStore } from './reports.js'
+import { createPostgresSearchStore } from './search.js'
 import { createPostgresSessionStore } from './sessions.js'
 import { createPostgresUploadStore } from './uploads.js'
 import { createPostgresUserStore } from './users.js'
@@ -86,6 +87,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     moderation: createPostgresModerationStore(db),
     uploads: createPostgresUploadStore(db),
     attachments: createPostgresAttachmentStore(db),
+    search: createPostgresSearchStore(db),
     migrate: () => migratePostgres(db, schema, migrations),
     schemaVersion: async () => ({ current: await postgresSchemaVersion(db), latest: latestSchemaVersion }),
     check: () => checkPostgres(db, latestSchemaVersion),

@@ -20,6 +20,7 @@ import { createSqlitePasswordStore } from './passwords.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
 import { createSqliteReportStore } from './reports.js'
+import { createSqliteSearchStore } from './search.js'
 import { createRunner, type SqliteRunner } from './runner.js'
 import { createSqliteSessionStore } from './sessions.js'
 import { createSqliteUploadStore } from './uploads.js'
@@ -91,6 +92,7 @@ export async function createSqliteStorage(
     moderation: createSqliteModerationStore(db, run),
     uploads: createSqliteUploadStore(db, run),
     attachments: createSqliteAttachmentStore(db, run),
+    search: createSqliteSearchStore(db, run),
     migrate: () => run(() => migrateSqlite(db, migrations)),
     schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),
