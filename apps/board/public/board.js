@@ -58,9 +58,45 @@
     localiseTimes(item)
   }
 
+  // The same markup as src/attachments/render.ts, built with DOM calls (names and text never parsed as HTML).
+  function attachmentElement(attachment) {
+    const figure = document.createElement('figure')
+    figure.className = 'post-attachment'
+    const src = `/media/${encodeURIComponent(attachment.mediaName)}`
+    if (attachment.kind === 'image') {
+      const link = document.createElement('a')
+      link.href = src
+      const img = document.createElement('img')
+      img.src = src
+      img.alt = attachment.alt
+      if (attachment.width !== null && attachment.height !== null) {
+        img.width = attachment.width
+        img.height = attachment.height
+      }
+      img.loading = 'lazy'
+      img.decoding = 'async'
+      link.append(img)
+      figure.append(link)
+      return figure
+    }
+    const player = document.createElement(attachment.kind === 'video' ? 'video' : 'audio')
+    player.src = src
+    player.controls = true
+    player.preload = 'none'
+    player.setAttribute('aria-label', attachment.alt || attachment.mediaName)
+    figure.append(player)
+    if (attachment.alt) {
+      const caption = document.createElement('figcaption')
+      caption.textContent = attachment.alt
+      figure.append(caption)
+    }
+    return figure
+  }
+
   function render(post) {
     const item = template.content.firstElementChild.cloneNode(true)
     fill(item, post)
+    if (post.attachment) item.querySelector('.post-body').after(attachmentElement(post.attachment))
     if (post.authorId === viewerId) {
       item.querySelector('.own-actions').hidden = false
       item.querySelector('.edit-link').href = `/posts/${post.id}/edit`

@@ -11,6 +11,15 @@ import { type Bus, type BusLogger, openTopic } from '@parley/bus'
 import { type Static, Type } from 'typebox'
 import { Compile } from 'typebox/compile'
 
+/** A picture, clip or sound shown in the post (storage's PostAttachmentRow without the post id). */
+export const AttachmentSnapshot = Type.Object({
+  mediaName: Type.String({ minLength: 1 }),
+  kind: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio')]),
+  alt: Type.String(),
+  width: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  height: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+})
+
 export const PostSnapshot = Type.Object({
   id: Type.Integer({ minimum: 1 }),
   /** Null when the author's account was deleted. */
@@ -19,6 +28,8 @@ export const PostSnapshot = Type.Object({
   body: Type.String(),
   createdAt: Type.Number(),
   updatedAt: Type.Union([Type.Number(), Type.Null()]),
+  /** Sent with `created` when the post shows a media file; absent otherwise. */
+  attachment: Type.Optional(AttachmentSnapshot),
 })
 export type PostSnapshot = Static<typeof PostSnapshot>
 

@@ -3,7 +3,7 @@
  * `datetime`; board.js re-renders them in the reader's local time.
  * @module
  */
-import type { PostRow } from '@parley/storage'
+import type { PostAttachmentRow, PostRow } from '@parley/storage'
 import type { PostSnapshot } from '../events/post-events.js'
 
 export interface PostView {
@@ -39,8 +39,20 @@ export function presentPost(post: PostRow, viewerId: number | null): PostView {
   }
 }
 
-export function snapshotOf(post: PostRow): PostSnapshot {
+export function snapshotOf(post: PostRow, attachment?: PostAttachmentRow | null): PostSnapshot {
+  const shown = attachment
+    ? {
+        attachment: {
+          mediaName: attachment.mediaName,
+          kind: attachment.kind,
+          alt: attachment.alt,
+          width: attachment.width,
+          height: attachment.height,
+        },
+      }
+    : {}
   return {
+    ...shown,
     id: post.id,
     authorId: post.authorId,
     authorName: post.authorName,

@@ -174,10 +174,10 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
         attachment = choice.draft
       }
       const post = await storage.posts.createPost(user.id, request.body.body, now())
-      if (attachment) await storage.attachments.attach({ ...attachment, postId: post.id })
+      const attached = attachment ? await storage.attachments.attach({ ...attachment, postId: post.id }) : null
       request.log.info({ postId: post.id }, 'post created')
       metrics?.postsCreated.inc()
-      await announce(request, { type: 'created', post: snapshotOf(post) })
+      await announce(request, { type: 'created', post: snapshotOf(post, attached) })
       return reply.redirect('/', 303)
     },
   )

@@ -1,0 +1,109 @@
+/**
+ * A picture in a post, as a person makes and sees it in Chromium on a real TLS board: upload it on the
+ * media page, follow its "Post it" link, describe it, post; the picture loads inside the post at its
+ * own size, and a reader on another browser sees it too (live, without reloading).
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { ensureCerts } from '@parley/certs'
+import { launchChromium } from '@parley/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makePng } from './png-fixture.js'
+import { createTestBoard, type TestBoard } from './support.js'
+
+const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
+const WAIT = { timeout: 15_000 }
+
+let board: TestBoard
+let base: string
+let browser: Browser
+let upload: string
+const contexts: BrowserContext[] = []
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.setDefaultTimeout(WAIT.timeout)
+  return page
+}
+
+async function register(page: Page, username: string, password: string) {
+  await page.goto(`${base}/register`)
+  await page.fill('#username', username)
+  await page.fill('#password', password)
+  await page.click('button[type=submit].primary')
+  await page.waitForURL(`${base}/`)
+}
+
+beforeAll(async () => {
+  board = await createTestBoard()
+  await board.app.listen({ host: '127.0.0.1', port: 0 })
+  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
+  const { cert } = await ensureCerts(board.config.certsDir)
+  browser = await launchChromium(cert)
+  await mkdir(SCREENSHOTS, { recursive: true })
+  upload = join(board.dir, 'harbour.png')
+  await writeFile(upload, makePng(300, 200))
+}, 60_000)
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined)
+  await browser?.close()
+  await board?.close()
+})
+
+describe('pictures in posts, in Chromium', () => {
+  it('uploads a picture, posts it with a description, and every reader sees it load at its size', async () => {
+    const reader = await newPage()
+    await register(reader, 'reader', 'reader password')
+
+    const writer = await newPage()
+    await register(writer, 'writer', 'writer password')
+    await writer.goto(`${base}/media`)
+    await writer.setInputFiles('#media-file', upload)
+    await writer.click('form.upload button[type=submit]')
+    await writer.waitForURL(/\/media\?uploaded=/)
+    const name = new URL(writer.url()).searchParams.get('uploaded')!
+    expect(name).toMatch(/^harbour-.+\.png$/)
+
+    await writer.getByRole('link', { name: `Show ${name} in a new post` }).click()
+    await writer.waitForURL(/\/\?attach=/)
+    expect(await writer.inputValue('#post-attachment')).toBe(name)
+    await writer.fill('#post-body', 'The harbour this morning')
+    await writer.fill('#post-alt', 'Grey water under a grey sky')
+    await writer.click('.composer button[type=submit].primary')
+    await writer.waitForURL(`${base}/`)
+
+    for (const page of [writer, reader]) {
+      const picture = page.locator('.post', { hasText: 'The harbour this morning' }).locator('.post-attachment img')
+      await picture.waitFor(WAIT)
+      expect(await picture.getAttribute('alt')).toBe('Grey water under a grey sky')
+      // Loaded, from the board, at the file's own size (the box was reserved from width/height).
+      await expect
+        .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), WAIT)
+        .toBe(300)
+      expect(await picture.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(200)
+    }
+    await reader.screenshot({ path: join(SCREENSHOTS, 'post-with-picture.png'), fullPage: true })
+  })
+
+  it('keeps the text and shows the reason when the description is missing', async () => {
+    const page = await newPage()
+    await register(page, 'hasty', 'hasty password')
+    await page.goto(`${base}/media`)
+    await page.setInputFiles('#media-file', upload)
+    await page.click('form.upload button[type=submit]')
+    await page.waitForURL(/\/media\?uploaded=/)
+    const name = new URL(page.url()).searchParams.get('uploaded')!
+    await page.goto(`${base}/?attach=${encodeURIComponent(name)}`)
+    await page.fill('#post-body', 'Forgot the description')
+    await page.click('.composer button[type=submit].primary')
+    await page.locator('#alt-error').waitFor(WAIT)
+    expect(await page.inputValue('#post-body')).toBe('Forgot the description')
+    expect(await page.inputValue('#post-attachment')).toBe(name)
+    expect(await page.getAttribute('#post-alt', 'aria-invalid')).toBe('true')
+  })
+})
