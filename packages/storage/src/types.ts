@@ -493,6 +493,60 @@ export interface SearchStore {
 }
 
 /** What a notification is about: someone named the user (`@name`), or answered the user's post. */
+/** What a notification is about: someone named the user (`@name`), or answered the user's post. */
+export type NotificationKind = 'mention' | 'reply'
+
+/** Which events notify a user; a user who never chose has every one on. */
+export interface NotificationPreferences {
+  mention: boolean
+  reply: boolean
+}
+
+export interface NotificationRow {
+  id: number
+  recipientId: number
+  kind: NotificationKind
+  /** Null when the actor's account was deleted since. */
+  actorId: number | null
+  actorName: string | null
+  /** The post or reply that caused it. */
+  postId: number
+  /** The top-level post to open: `postId` itself, or the post a reply answers. */
+  threadId: number
+  /** The first words of the post or reply, as written (escape them to show them). */
+  excerpt: string
+  createdAt: number
+  /** Null while unread. */
+  readAt: number | null
+}
+
+export interface NewNotification {
+  recipientId: number
+  kind: NotificationKind
+  actorId: number
+  postId: number
+  excerpt: string
+  createdAt: number
+}
+
+/**
+ * Mentions and replies addressed to a user (issue 17). `create` applies every rule in the same
+ * statement, so no caller can forget one: nothing is stored for oneself, for a recipient who blocks
+ * the actor, for an event the recipient turned off, or a second time for the same (recipient, kind, post).
+ */
+export interface NotificationStore {
+  /** The stored notification, or null when a rule above (or an unknown recipient, actor or post) left nothing to store. */
+  create(notification: NewNotification): Promise<NotificationRow | null>
+  /** The recipient's notifications, newest first, paged by id. */
+  list(recipientId: number, page: PageRequest): Promise<NotificationRow[]>
+  countUnread(recipientId: number): Promise<number>
+  /** Marks unread notifications read at `now` (only those with an id up to `upToId`, when given). Returns how many. */
+  markAllRead(recipientId: number, now: number, upToId?: number): Promise<number>
+  getPreferences(userId: number): Promise<NotificationPreferences>
+  /** Unknown user: `STORAGE_NOT_FOUND`. */
+  setPreferences(userId: number, preferences: NotificationPreferences): Promise<void>
+}
+
 export type StorageBackend = 'sqlite' | 'postgres'
 
 export interface SchemaVersion {
@@ -518,6 +572,7 @@ export interface Storage {
   readonly uploads: MediaUploadStore
   readonly attachments: PostAttachmentStore
   readonly search: SearchStore
+  readonly notifications: NotificationStore
   /** Runs the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>
   schemaVersion(): Promise<SchemaVersion>

@@ -8,6 +8,7 @@ import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, typ
 import { runAttachmentContract } from './contract-attachments.js'
 import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
+import { runNotificationContract } from './contract-notifications.js'
 import { runPasswordContract } from './contract-passwords.js'
 import { runSearchContract } from './contract-search.js'
 import { runUploadContract } from './contract-uploads.js'
@@ -664,6 +665,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     runUploadContract(() => storage)
     runAttachmentContract(() => storage)
     runSearchContract(() => storage)
+    runNotificationContract(() => storage)
     runHousekeepingContract(() => storage)
 
     describe('closing', () => {

@@ -9,6 +9,7 @@ import { moderation } from './003-moderation.js'
 import { accountHardening } from './004-account-hardening.js'
 import { replies } from './005-replies.js'
 import { search } from './006-search.js'
+import { notifications } from './007-notifications.js'
 import { attachments } from './008-attachments.js'
 import type { Migration } from './types.js'
 
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   accountHardening,
   replies,
   search,
+  notifications,
   attachments,
 ]
 

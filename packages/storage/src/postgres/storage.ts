@@ -15,6 +15,7 @@ import { createPostgresLoginFailureStore } from './login-failures.js'
 import { createPostgresMessageStore } from './messages.js'
 import { migratePostgres, postgresSchemaVersion } from './migrate.js'
 import { createPostgresModerationStore } from './moderation.js'
+import { createPostgresNotificationStore } from './notifications.js'
 import { createPostgresPasswordStore } from './passwords.js'
 import { createPostgresPostStore } from './posts.js'
 import { createPostgresPresenceStore } from './presence.js'
@@ -88,6 +89,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     uploads: createPostgresUploadStore(db),
     attachments: createPostgresAttachmentStore(db),
     search: createPostgresSearchStore(db),
+    notifications: createPostgresNotificationStore(db),
     migrate: () => migratePostgres(db, schema, migrations),
     schemaVersion: async () => ({ current: await postgresSchemaVersion(db), latest: latestSchemaVersion }),
     check: () => checkPostgres(db, latestSchemaVersion),

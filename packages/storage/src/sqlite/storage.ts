@@ -16,6 +16,7 @@ import { createSqliteLoginFailureStore } from './login-failures.js'
 import { createSqliteMessageStore } from './messages.js'
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.js'
 import { createSqliteModerationStore } from './moderation.js'
+import { createSqliteNotificationStore } from './notifications.js'
 import { createSqlitePasswordStore } from './passwords.js'
 import { createSqlitePostStore } from './posts.js'
 import { createSqlitePresenceStore } from './presence.js'
@@ -93,6 +94,7 @@ export async function createSqliteStorage(
     uploads: createSqliteUploadStore(db, run),
     attachments: createSqliteAttachmentStore(db, run),
     search: createSqliteSearchStore(db, run),
+    notifications: createSqliteNotificationStore(db, run),
     migrate: () => run(() => migrateSqlite(db, migrations)),
     schemaVersion: () => run(() => ({ current: sqliteSchemaVersion(db), latest: latestSchemaVersion })),
     check: () => run(() => checkSqlite(db, latestSchemaVersion)),

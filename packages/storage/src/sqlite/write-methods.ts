@@ -31,6 +31,7 @@ export const writeMethods: { readonly [S in StoreName]?: readonly (keyof Storage
   moderation: ['setRole', 'suspend', 'unsuspend', 'resetPassword', 'deletePost', 'resolveReport'],
   uploads: ['record', 'remove'],
   attachments: ['attach', 'detach', 'detachMedia'],
+  notifications: ['create', 'markAllRead', 'setPreferences'],
 }
 
 /** One write to run on the worker. */
