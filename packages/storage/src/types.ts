@@ -62,6 +62,40 @@ export interface PostRow {
   body: string
   createdAt: number
   updatedAt: number | null
+  /** Null for a top-level post; else the top-level post this reply answers (one level of replies). */
+  parentId: number | null
+  /** The reply (of the same post) this reply quotes; null when none, or when that reply was deleted. */
+  quoteId: number | null
+  /** Set when a post with replies was deleted: it stays as a placeholder (empty body, no author). */
+  deletedAt: number | null
+  /** Replies of a top-level post (0 for a reply), kept by the store with each reply's insert/delete. */
+  replyCount: number
+  /** Creation time, or the newest reply's when later. */
+  lastActivityAt: number
+}
+
+/** A reply as the post page shows it: with the quoted reply's author and text, if it quotes one. */
+export interface ReplyRow extends PostRow {
+  quotedAuthorName: string | null
+  quotedBody: string | null
+}
+
+export interface NewReply {
+  /** The top-level post answered. */
+  parentId: number
+  authorId: number
+  body: string
+  /** A reply of the same post to quote, or null. */
+  quoteId: number | null
+  createdAt: number
+}
+
+/** A post's replies: oldest first; `after` pages forward, `before` gives the replies just before an id. */
+export interface ReplyPageRequest {
+  after?: number
+  before?: number
+  /** 1 to 1000 (`MAX_PAGE_LIMIT`). */
+  limit: number
 }
 
 export interface ChatMessageRow {
@@ -194,14 +228,25 @@ export interface PasswordStore {
 export interface PostStore {
   createPost(authorId: number, body: string, now: number): Promise<PostRow>
   getPost(id: number): Promise<PostRow | null>
-  /** Newest first, stable under inserts: pages by id (pass the last id seen as `before`). */
+  /** Top-level posts (and placeholders of deleted ones with replies), newest first, stable under inserts: pages by id (pass the last id seen as `before`). */
   listPosts(page: PageRequest): Promise<PostRow[]>
-  /** Only the author may edit; returns null when no such post of this author. */
+  /** Only the author may edit (a post or a reply); returns null when no such post of this author. */
   updatePost(id: number, authorId: number, body: string, now: number): Promise<PostRow | null>
-  /** One author's posts, newest first, paged by id (data export). */
+  /** One author's posts and replies, newest first, paged by id (data export). */
   listPostsByAuthor(authorId: number, page: PageRequest): Promise<PostRow[]>
-  /** `authorId` null = moderator delete of any post. Returns whether a row was removed. */
-  deletePost(id: number, authorId: number | null): Promise<boolean>
+  /**
+   * `authorId` null = moderator delete of any post. A reply goes (its post's count and latest activity
+   * follow); a top-level post with replies becomes a placeholder (`deletedAt` = `now`); one without goes.
+   * A placeholder whose last reply goes, goes too. Returns whether anything was deleted.
+   */
+  deletePost(id: number, authorId: number | null, now?: number): Promise<boolean>
+  /**
+   * Adds a reply and bumps its post's count and latest activity, in one transaction. The parent must be a
+   * live top-level post and the quote a reply of it, else `STORAGE_NOT_FOUND` (also for an unknown author).
+   */
+  createReply(reply: NewReply): Promise<PostRow>
+  /** A post's replies, oldest first, with what each quotes. */
+  listReplies(parentId: number, page: ReplyPageRequest): Promise<ReplyRow[]>
 }
 
 export interface MessageStore {

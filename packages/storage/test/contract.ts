@@ -10,6 +10,7 @@ import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
 import { runNotificationContract } from './contract-notifications.js'
 import { runPasswordContract } from './contract-passwords.js'
+import { runReplyContract } from './contract-replies.js'
 import { runSearchContract } from './contract-search.js'
 import { runUploadContract } from './contract-uploads.js'
 import { runUsernameContract } from './contract-usernames.js'
@@ -388,6 +389,11 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
           body: 'Hello <world> & "all"',
           createdAt: T0,
           updatedAt: null,
+          parentId: null,
+          quoteId: null,
+          deletedAt: null,
+          replyCount: 0,
+          lastActivityAt: T0,
         })
         expect(await storage.posts.getPost(post.id)).toEqual(post)
         expect(await storage.posts.getPost(post.id + 1000)).toBeNull()
@@ -664,6 +670,7 @@ export function runStorageContract(name: string, open: OpenStorage, cleanup?: Cl
     runUsernameContract(() => storage)
     runUploadContract(() => storage)
     runAttachmentContract(() => storage)
+    runReplyContract(() => storage)
     runSearchContract(() => storage)
     runNotificationContract(() => storage)
     runHousekeepingContract(() => storage)

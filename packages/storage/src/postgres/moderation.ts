@@ -1,9 +1,10 @@
 import { auditEntry, postDeletedEntry } from '../audit-entry.js'
-import { selectPostsFrom } from '../sql/columns.js'
+import { selectPosts } from '../sql/columns.js'
 import type { ModerationStore, PostRow, Role } from '../types.js'
 import { insertAudit } from './audit.js'
 import type { PgDb, Queryable } from './client.js'
 import { notFound } from './errors.js'
+import { removePostKeepingThread } from './post-removal.js'
 
 /**
  * Each change and its audit entry in one transaction; the user's row is locked (FOR UPDATE) first, so
@@ -69,11 +70,10 @@ export function createPostgresModerationStore(db: PgDb): ModerationStore {
       }),
     deletePost: (postId, audit) =>
       db.transaction(async (tx) => {
-        const [post] = await tx.query<PostRow>(
-          `WITH removed AS (DELETE FROM posts WHERE id = $1 RETURNING *) ${selectPostsFrom('removed')}`,
-          [postId],
-        )
+        const [post] = await tx.query<PostRow>(`${selectPosts} WHERE p.id = $1`, [postId])
         if (!post) return null
+        // A post with replies stays as a placeholder; a reply's post keeps its count right.
+        if ((await removePostKeepingThread(tx, postId, audit.at)) === 'none') return null
         await insertAudit(tx, postDeletedEntry(post, audit))
         return post
       }),

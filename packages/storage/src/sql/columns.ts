@@ -13,9 +13,18 @@ export const sessionColumns = `token_hash AS "tokenHash", user_id AS "userId", c
 /** `source` is the posts table or a CTE with its columns (e.g. PostgreSQL's `INSERT … RETURNING *`). */
 export function selectPostsFrom(source: string): string {
   return `SELECT p.id, p.author_id AS "authorId", u.username AS "authorName", p.body,
-  p.created_at AS "createdAt", p.updated_at AS "updatedAt"
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.parent_id AS "parentId", p.quote_id AS "quoteId",
+  p.deleted_at AS "deletedAt", p.reply_count AS "replyCount", p.last_activity_at AS "lastActivityAt"
   FROM ${source} p LEFT JOIN users u ON u.id = p.author_id`
 }
+
+/** Replies with the reply each quotes (its author and text as they are now). */
+export const selectReplies = `SELECT p.id, p.author_id AS "authorId", u.username AS "authorName", p.body,
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.parent_id AS "parentId", p.quote_id AS "quoteId",
+  p.deleted_at AS "deletedAt", p.reply_count AS "replyCount", p.last_activity_at AS "lastActivityAt",
+  qu.username AS "quotedAuthorName", q.body AS "quotedBody"
+  FROM posts p LEFT JOIN users u ON u.id = p.author_id
+  LEFT JOIN posts q ON q.id = p.quote_id LEFT JOIN users qu ON qu.id = q.author_id`
 
 export const selectPosts = selectPostsFrom('posts')
 

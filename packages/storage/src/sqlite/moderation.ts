@@ -4,6 +4,7 @@ import { selectPosts } from '../sql/columns.js'
 import type { AuditContext, ModerationStore, PostRow, Role } from '../types.js'
 import { prepareAuditInsert } from './audit.js'
 import { notFound } from './errors.js'
+import { prepareSqlitePostRemoval } from './post-removal.js'
 import type { SqliteRunner } from './runner.js'
 
 /** Each change and its audit entry in one IMMEDIATE transaction: an unknown actor rolls the change back too. */
@@ -20,7 +21,8 @@ export function createSqliteModerationStore(db: Database, run: SqliteRunner): Mo
   )
   const clearFailures = db.prepare<[number]>('DELETE FROM login_failures WHERE user_id = ?')
   const postById = db.prepare<[number], PostRow>(`${selectPosts} WHERE p.id = ?`)
-  const removePost = db.prepare<[number]>('DELETE FROM posts WHERE id = ?')
+  // A post with replies stays as a placeholder; a reply's post keeps its count right.
+  const removePost = prepareSqlitePostRemoval(db)
   const resolve = db.prepare<[number, number | null, number], { postId: number; authorId: number | null }>(
     `UPDATE post_reports SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL
      RETURNING post_id AS "postId", (SELECT author_id FROM posts WHERE posts.id = post_reports.post_id) AS "authorId"`,
@@ -67,8 +69,7 @@ export function createSqliteModerationStore(db: Database, run: SqliteRunner): Mo
   })
   const deletePost = db.transaction((postId: number, audit: AuditContext) => {
     const post = postById.get(postId)
-    if (!post) return null
-    removePost.run(postId)
+    if (!post || removePost(postId, audit.at) === 'none') return null
     record(postDeletedEntry(post, audit))
     return post
   })

@@ -22,7 +22,7 @@ export const writeMethods: { readonly [S in StoreName]?: readonly (keyof Storage
   loginFailures: ['registerLoginAttempt', 'recordLoginFailure', 'clearLoginFailures'],
   sessions: ['createSession', 'touchSession', 'deleteSession', 'deleteUserSessions', 'deleteExpiredSessions'],
   passwords: ['createLoginSession', 'changePassword'],
-  posts: ['createPost', 'updatePost', 'deletePost'],
+  posts: ['createPost', 'updatePost', 'deletePost', 'createReply'],
   messages: ['storeMessage', 'markDelivered'],
   blocks: ['block', 'unblock'],
   presence: ['openPresence', 'closePresence', 'closeInstancePresence'],
