@@ -7,31 +7,31 @@
  * @module
  */
 import type { ClientMessage } from '@parley/protocol'
+import type { Connection } from './connection.js'
 import type { GatewayContext } from './context.js'
-import type { ChatSession } from './session.js'
 
 /** Last-seen is written at most this often per connection (the board writes it at most once a minute too). */
 const TOUCH_INTERVAL_MS = 60_000
 
-export function isUserActivity(session: ChatSession, frame: ClientMessage): boolean {
+export function isUserActivity(conn: Connection, frame: ClientMessage): boolean {
   // Before sign-in nothing is: the sign-in window runs from the connection, whatever is sent.
-  if (!session.user) return false
+  if (!conn.user) return false
   if (frame.type === 'received') return false
-  if (frame.type === 'private_answer' && session.user?.kind === 'cookie') return false
+  if (frame.type === 'private_answer' && conn.user?.kind === 'cookie') return false
   return true
 }
 
-const lastTouched = new WeakMap<ChatSession, number>()
+const lastTouched = new WeakMap<Connection, number>()
 
 /** Refreshes the signed-in session's last-seen for a user action; never fails the command. */
-export function recordActivity(ctx: GatewayContext, session: ChatSession, frame: ClientMessage): void {
-  const user = session.user
-  if (!user || !isUserActivity(session, frame)) return
+export function recordActivity(ctx: GatewayContext, conn: Connection, frame: ClientMessage): void {
+  const user = conn.user
+  if (!user || !isUserActivity(conn, frame)) return
   const at = ctx.now()
-  const last = lastTouched.get(session)
+  const last = lastTouched.get(conn)
   if (last !== undefined && at - last < TOUCH_INTERVAL_MS) return
-  lastTouched.set(session, at)
+  lastTouched.set(conn, at)
   ctx.auth
     .touchSession(user.token)
-    .catch((error: unknown) => session.log.warn({ err: error }, 'session activity could not be recorded'))
+    .catch((error: unknown) => conn.log.warn({ err: error }, 'session activity could not be recorded'))
 }

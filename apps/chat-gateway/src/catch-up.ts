@@ -26,10 +26,10 @@ export function catchUp(ctx: GatewayContext): void {
  * acknowledged messages without publishing them.
  */
 export function repushPending(ctx: GatewayContext): void {
-  const sessions = [...ctx.sessions].filter((session) => session.user && !session.ended)
-  for (const session of sessions) {
-    pushPending(ctx, session).catch((error: unknown) =>
-      session.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),
+  const conns = [...ctx.connections].filter((conn) => conn.user && !conn.ended)
+  for (const conn of conns) {
+    pushPending(ctx, conn).catch((error: unknown) =>
+      conn.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),
     )
   }
 }

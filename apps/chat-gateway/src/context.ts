@@ -8,13 +8,13 @@ import type { Logger } from 'pino'
 import type { BusEvent, ChatEvents } from './bus-events.js'
 import type { ClusterState } from './cluster/types.js'
 import type { GatewayConfig } from './config.js'
+import type { Connection } from './connection.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { OnlineIndex } from './online-index.js'
 import type { PresenceTracker } from './presence.js'
 import type { PresenceFanout } from './presence-fanout.js'
 import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
-import type { ChatSession } from './session.js'
 import type { TurnCorker } from './turn-corker.js'
 import type { UserRateLimits } from './user-rate.js'
 
@@ -32,11 +32,11 @@ export interface GatewayContext {
   readonly log: Logger
   readonly now: () => number
   /** Signed-in connections of this instance. */
-  readonly registry: Registry<ChatSession>
+  readonly registry: Registry<Connection>
   /** Rate limits per user across their connections here (`userRatePerSecond`); null: none. */
   readonly userRates: UserRateLimits | null
   /** Every open connection of this instance, signed in or not. */
-  readonly sessions: Set<ChatSession>
+  readonly connections: Set<Connection>
   readonly presence: PresenceTracker
   /**
    * Publishes an event; never rejects. A refused publish (Redis unreachable) is logged and counted

@@ -21,10 +21,10 @@ export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
   switch (event.kind) {
     case 'deliver': {
       const text = encode(event.frame)
-      for (const session of ctx.registry.connectionsOf(event.userId)) {
-        if (event.connId !== undefined && session.connId !== event.connId) continue
-        if (event.frame.type === 'message') session.pushMessage(event.frame, text)
-        else if (session.sendEncoded(text)) ctx.metrics.framesOut.inc({ type: event.frame.type })
+      for (const conn of ctx.registry.connectionsOf(event.userId)) {
+        if (event.connId !== undefined && conn.connId !== event.connId) continue
+        if (event.frame.type === 'message') conn.pushMessage(event.frame, text)
+        else if (conn.sendEncoded(text)) ctx.metrics.framesOut.inc({ type: event.frame.type })
       }
       return
     }

@@ -28,6 +28,7 @@ import { catchUp } from './catch-up.js'
 import { createMemoryCluster } from './cluster/memory-cluster.js'
 import type { ClusterState } from './cluster/types.js'
 import type { GatewayConfig } from './config.js'
+import { Connection, type UpgradeInfo } from './connection.js'
 import type { GatewayContext } from './context.js'
 import { deliverLocally } from './delivery.js'
 import { startHeartbeat } from './heartbeat.js'
@@ -40,7 +41,6 @@ import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
 import { endRevokedSessions } from './revocations.js'
-import { ChatSession, type UpgradeInfo } from './session.js'
 import { TurnCorker } from './turn-corker.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
 import { UserRateLimits } from './user-rate.js'
@@ -110,7 +110,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const events = await openTopic(bus, CHAT_EVENTS_CHANNEL, { decode: decodeBusEvent, logger: busLog })
   const revocations = await openTopic(bus, REVOKE_CHANNEL, { decode: decodeRevokeEvent, logger: busLog })
   const publish = createPublisher(events, metrics, log)
-  const registry = new Registry<ChatSession>()
+  const registry = new Registry<Connection>()
   const ctx: GatewayContext = {
     config,
     storage: deps.storage,
@@ -122,7 +122,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     log,
     now,
     registry,
-    sessions: new Set(),
+    connections: new Set(),
     userRates:
       config.userRatePerSecond === undefined
         ? null
@@ -154,7 +154,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     shuttingDown: false,
   }
   metrics.observe({
-    openSockets: () => ctx.sessions.size,
+    openSockets: () => ctx.connections.size,
     signedInConnections: () => ctx.registry.connectionCount,
     localUsers: () => ctx.registry.userCount,
     pendingMessages: () => deps.storage.messages.countPending(),
@@ -210,7 +210,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       // every instance shares one Redis, so failing health on it would empty the whole pool.
       const body = JSON.stringify({
         status: 'ok',
-        connections: ctx.sessions.size,
+        connections: ctx.connections.size,
         bus: bus.healthy ? 'ok' : 'unavailable',
         instanceId: config.instanceId,
       })
@@ -261,9 +261,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
             ws.close(1001, 'shutdown')
             return
           }
-          const session = new ChatSession(ctx, ws, info, socket)
-          ctx.sessions.add(session)
-          session.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
+          const conn = new Connection(ctx, ws, info, socket)
+          ctx.connections.add(conn)
+          conn.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
         })
       },
       (error: unknown) => {
@@ -294,11 +294,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     stopHousekeeping()
     ctx.userRates?.close()
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
-    const sessions = [...ctx.sessions]
-    const closed = sessions.map((session) =>
-      session.ws.readyState === session.ws.CLOSED ? Promise.resolve() : once(session.ws, 'close').then(() => undefined),
+    const conns = [...ctx.connections]
+    const closed = conns.map((conn) =>
+      conn.ws.readyState === conn.ws.CLOSED ? Promise.resolve() : once(conn.ws, 'close').then(() => undefined),
     )
-    for (const session of sessions) session.bye('shutdown')
+    for (const conn of conns) conn.bye('shutdown')
     // ws destroys a socket that does not complete the closing handshake within closeTimeout.
     await Promise.all(closed)
     await ctx.presence.settle()
@@ -310,7 +310,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   return {
     host: config.host,
     port,
-    connectionCount: () => ctx.sessions.size,
+    connectionCount: () => ctx.connections.size,
     close: () => {
       closing ??= close()
       return closing

@@ -5,40 +5,41 @@
  * expired, account suspended or deleted) gets `bye {revoked | suspended}`.
  * @module
  */
+
+import type { Connection } from './connection.js'
 import type { GatewayContext } from './context.js'
-import type { ChatSession } from './session.js'
 
 export function startHeartbeat(ctx: GatewayContext): () => void {
   let checking = false
 
   async function recheckSessions(): Promise<void> {
-    const byToken = new Map<string, ChatSession[]>()
-    for (const session of ctx.sessions) {
-      if (!session.user || session.ended) continue
-      const list = byToken.get(session.user.token) ?? []
-      list.push(session)
-      byToken.set(session.user.token, list)
+    const byToken = new Map<string, Connection[]>()
+    for (const conn of ctx.connections) {
+      if (!conn.user || conn.ended) continue
+      const list = byToken.get(conn.user.token) ?? []
+      list.push(conn)
+      byToken.set(conn.user.token, list)
     }
-    for (const [token, sessions] of byToken) {
+    for (const [token, conns] of byToken) {
       // Read-only: the connection being open is not activity (only user commands refresh last-seen).
       if (await ctx.auth.checkSession(token)) continue
-      const userId = sessions[0]!.user!.userId
+      const userId = conns[0]!.user!.userId
       const row = await ctx.storage.users.getUserById(userId)
       const suspended = row?.suspendedUntil != null && row.suspendedUntil > ctx.now()
-      for (const session of sessions) session.bye(suspended ? 'suspended' : 'revoked')
+      for (const conn of conns) conn.bye(suspended ? 'suspended' : 'revoked')
     }
   }
 
   const timer = setInterval(() => {
-    for (const session of [...ctx.sessions]) {
-      if (!session.alive) {
-        session.log.info('no pong to the last ping: dropped')
-        session.terminate()
+    for (const conn of [...ctx.connections]) {
+      if (!conn.alive) {
+        conn.log.info('no pong to the last ping: dropped')
+        conn.terminate()
         continue
       }
-      if (session.checkSlowConsumerAtHeartbeat()) continue
-      session.alive = false
-      session.ws.ping()
+      if (conn.checkSlowConsumerAtHeartbeat()) continue
+      conn.alive = false
+      conn.ws.ping()
     }
     ctx.userRates?.sweep(ctx.now())
     if (checking) return

@@ -7,9 +7,9 @@
  * @module
  */
 import { encode, type ServerMessageOf } from '@parley/protocol'
+import type { Connection } from './connection.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { Registry } from './registry.js'
-import type { ChatSession } from './session.js'
 
 export const DEFAULT_PRESENCE_TICK_MS = 50
 /** The tick grows by this much per connection of this instance (20,000 connections: 1 s). */
@@ -34,7 +34,7 @@ function encodeChanges(changes: readonly PresenceChange[]): Buffer {
 }
 
 export interface PresenceFanoutOptions {
-  registry: Registry<ChatSession>
+  registry: Registry<Connection>
   metrics: GatewayMetrics
   tickMs: number
   /** While true nothing is sent (the clients are leaving). */

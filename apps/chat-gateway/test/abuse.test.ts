@@ -1,7 +1,7 @@
 import { request } from 'node:https'
 import { ErrorCode, MAX_FRAME_BYTES } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MAX_BAD_FRAMES } from '../src/session.js'
+import { MAX_BAD_FRAMES } from '../src/connection.js'
 import { TestClient } from './helpers/client.js'
 import { Harness, PASSWORD } from './helpers/harness.js'
 

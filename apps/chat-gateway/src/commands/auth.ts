@@ -8,9 +8,9 @@ import type { PublicUser } from '@parley/auth'
 import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION, WELCOME_ONLINE_LIMIT } from '@parley/protocol'
 import { CloseCode } from '../close-codes.js'
 import type { ClaimResult } from '../cluster/types.js'
+import type { Connection } from '../connection.js'
 import type { GatewayContext } from '../context.js'
 import type { SessionKind } from '../registry.js'
-import type { ChatSession } from '../session.js'
 import type { Command } from './index.js'
 import { pushPending } from './messaging.js'
 
@@ -18,33 +18,33 @@ function alreadySignedIn(): ParleyError {
   return new ParleyError(ErrorCode.InvalidCommand, 'Already logged in on this connection')
 }
 
-export const lookup: Command<'lookup'> = async (ctx, session, frame) => {
+export const lookup: Command<'lookup'> = async (ctx, conn, frame) => {
   const { username } = ctx.auth.normalizeUsername(frame.username)
   const exists = await ctx.auth.userExists(username)
-  session.send({ type: 'lookup', replyTo: frame.id, username, exists, canCreate: ctx.config.allowNewUsers })
+  conn.send({ type: 'lookup', replyTo: frame.id, username, exists, canCreate: ctx.config.allowNewUsers })
 }
 
-function clientInfo(session: ChatSession) {
-  return { ip: session.upgrade.ip, userAgent: session.upgrade.userAgent }
+function clientInfo(conn: Connection) {
+  return { ip: conn.upgrade.ip, userAgent: conn.upgrade.userAgent }
 }
 
-export const login: Command<'login'> = async (ctx, session, frame) => {
-  if (session.user) throw alreadySignedIn()
+export const login: Command<'login'> = async (ctx, conn, frame) => {
+  if (conn.user) throw alreadySignedIn()
   let result: Awaited<ReturnType<typeof ctx.auth.login>> | undefined
   if (frame.create && !(await ctx.auth.userExists(frame.username))) {
     if (!ctx.config.allowNewUsers) {
       throw new ParleyError(ErrorCode.Forbidden, 'New accounts cannot be created from the chat on this server')
     }
     try {
-      result = await ctx.auth.register(frame.username, frame.password, clientInfo(session))
-      session.log.info({ userId: result.user.id }, 'account created from the chat')
+      result = await ctx.auth.register(frame.username, frame.password, clientInfo(conn))
+      conn.log.info({ userId: result.user.id }, 'account created from the chat')
     } catch (error) {
       // Someone created the name in between: this is a login now.
       if (!isParleyError(error) || error.code !== ErrorCode.UsernameTaken) throw error
     }
   }
   try {
-    result ??= await ctx.auth.login(frame.username, frame.password, clientInfo(session))
+    result ??= await ctx.auth.login(frame.username, frame.password, clientInfo(conn))
   } catch (error) {
     if (isParleyError(error)) {
       ctx.metrics.loginFailures.inc({ code: error.code })
@@ -53,29 +53,29 @@ export const login: Command<'login'> = async (ctx, session, frame) => {
     throw error
   }
   const { user, session: issued } = result
-  await signIn(ctx, session, user, { token: issued.token, kind: 'token', fresh: true }, frame.id)
+  await signIn(ctx, conn, user, { token: issued.token, kind: 'token', fresh: true }, frame.id)
 }
 
-export const resume: Command<'resume'> = async (ctx, session, frame) => {
-  if (session.user) throw alreadySignedIn()
+export const resume: Command<'resume'> = async (ctx, conn, frame) => {
+  if (conn.user) throw alreadySignedIn()
   if (frame.token !== undefined) {
     const found = await ctx.auth.authenticate(frame.token)
     if (!found) throw new ParleyError(ErrorCode.Unauthorized, 'Your session has ended. Please log in again')
-    await signIn(ctx, session, found.user, { token: frame.token, kind: 'token', fresh: false }, frame.id)
+    await signIn(ctx, conn, found.user, { token: frame.token, kind: 'token', fresh: false }, frame.id)
     return
   }
-  const cookie = session.upgrade.cookieSession
+  const cookie = conn.upgrade.cookieSession
   if (!cookie) throw new ParleyError(ErrorCode.Unauthorized, 'No board session: log in first')
   const found = await ctx.auth.authenticate(cookie.token)
   if (!found) throw new ParleyError(ErrorCode.Unauthorized, 'Your board session has ended. Please log in again')
-  await signIn(ctx, session, found.user, { token: cookie.token, kind: 'cookie', fresh: false }, frame.id)
+  await signIn(ctx, conn, found.user, { token: cookie.token, kind: 'cookie', fresh: false }, frame.id)
 }
 
-export const logout: Command<'logout'> = async (ctx, session) => {
-  const user = session.user!
+export const logout: Command<'logout'> = async (ctx, conn) => {
+  const user = conn.user!
   // A chat token ends with the chat; a browser's board session is the board's to end.
   if (user.kind === 'token') await ctx.auth.logout(user.token)
-  session.bye('logout')
+  conn.bye('logout')
 }
 
 interface Credentials {
@@ -94,7 +94,7 @@ interface Credentials {
  */
 async function signIn(
   ctx: GatewayContext,
-  session: ChatSession,
+  conn: Connection,
   user: PublicUser,
   credentials: Credentials,
   replyTo: string,
@@ -106,42 +106,42 @@ async function signIn(
   ])
   const blocked = (await ctx.storage.users.getUsersByIds(blockedIds)).map((row) => row.username).sort()
 
-  const claim: ClaimResult = session.ended
+  const claim: ClaimResult = conn.ended
     ? { accepted: false, first: false }
     : await ctx.cluster.directory.claim({
         userId: user.id,
         username: user.username,
-        connId: session.connId,
+        connId: conn.connId,
         sessionHash,
         kind: credentials.kind,
         ...(ctx.config.maxConnectionsPerUser !== undefined ? { maxConnections: ctx.config.maxConnectionsPerUser } : {}),
       })
   if (!claim.accepted) {
     if (credentials.fresh) await ctx.auth.logout(credentials.token)
-    if (session.ended) return
+    if (conn.ended) return
     if (claim.tooMany) {
       ctx.metrics.loginFailures.inc({ code: ErrorCode.RateLimited })
-      session.log.info({ userId: user.id }, 'sign-in refused: too many connections for this account')
+      conn.log.info({ userId: user.id }, 'sign-in refused: too many connections for this account')
       throw new ParleyError(
         ErrorCode.RateLimited,
         `Too many connections for this account (at most ${ctx.config.maxConnectionsPerUser}): close one first`,
       )
     }
     ctx.metrics.loginFailures.inc({ code: ErrorCode.AlreadyOnline })
-    session.log.info({ userId: user.id }, 'login refused: already online under another session')
+    conn.log.info({ userId: user.id }, 'login refused: already online under another session')
     throw new ParleyError(ErrorCode.AlreadyOnline, 'This account is already logged in elsewhere', {
       user: user.username,
     })
   }
   const me = { id: user.id, username: user.username }
   if (claim.first) ctx.presence.announce(me, 'online')
-  if (session.ended) {
+  if (conn.ended) {
     // The connection went while it was being registered: take it back out.
-    ctx.presence.release(me, session.connId)
+    ctx.presence.release(me, conn.connId)
     return
   }
 
-  session.signIn({
+  conn.signIn({
     userId: user.id,
     username: user.username,
     token: credentials.token,
@@ -149,8 +149,8 @@ async function signIn(
     kind: credentials.kind,
   })
   const firstHere = ctx.registry.add(user.id, user.username, {
-    connection: session,
-    connId: session.connId,
+    connection: conn,
+    connId: conn.connId,
     sessionHash,
     kind: credentials.kind,
   })
@@ -163,13 +163,13 @@ async function signIn(
       reason: 'replaced',
       sessionHash,
       tokenOnly: true,
-      exceptConnId: session.connId,
+      exceptConnId: conn.connId,
     })
   }
   // The first page of who is online, from the in-memory index: read in the same turn as the
   // registration above, so a user missing from it is announced to this connection by its presence event.
   const online = ctx.online.page(undefined, WELCOME_ONLINE_LIMIT, new Set([user.id, ...blockerIds]))
-  session.send({
+  conn.send({
     type: 'welcome',
     replyTo,
     v: PROTOCOL_VERSION,
@@ -181,12 +181,12 @@ async function signIn(
     ...(online.next === undefined ? {} : { onlineNext: online.next }),
     blocked,
   })
-  session.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')
+  conn.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')
   try {
-    await pushPending(ctx, session)
+    await pushPending(ctx, conn)
   } catch (error) {
     // Welcomed but without its queue: the client reconnects and resumes, which pushes it again.
-    session.log.error({ err: error }, 'offline queue could not be pushed')
-    session.close(CloseCode.InternalError, 'Internal error')
+    conn.log.error({ err: error }, 'offline queue could not be pushed')
+    conn.close(CloseCode.InternalError, 'Internal error')
   }
 }

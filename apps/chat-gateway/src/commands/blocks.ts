@@ -7,21 +7,21 @@ import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { Command } from './index.js'
 import { findUser, me } from './users.js'
 
-export const block: Command<'block'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const block: Command<'block'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const target = await findUser(ctx, frame.user)
   if (target.id === user.userId) {
     throw new ParleyError(ErrorCode.SelfTarget, 'You cannot block yourself', { user: target.username })
   }
   await ctx.storage.blocks.block(user.userId, target.id)
-  session.send({ type: 'ack', replyTo: frame.id, user: target.username })
+  conn.send({ type: 'ack', replyTo: frame.id, user: target.username })
 }
 
-export const unblock: Command<'unblock'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const unblock: Command<'unblock'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const target = await findUser(ctx, frame.user)
   if (!(await ctx.storage.blocks.unblock(user.userId, target.id))) {
     throw new ParleyError(ErrorCode.NotBlocked, `${target.username} was not blocked`, { user: target.username })
   }
-  session.send({ type: 'ack', replyTo: frame.id, user: target.username })
+  conn.send({ type: 'ack', replyTo: frame.id, user: target.username })
 }

@@ -8,8 +8,8 @@ import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { Command } from './index.js'
 import { me } from './users.js'
 
-export const broadcast: Command<'broadcast'> = async (ctx, session, frame) => {
-  const sender = me(session)
+export const broadcast: Command<'broadcast'> = async (ctx, conn, frame) => {
+  const sender = me(conn)
   const key = `${sender.userId}:${frame.id}`
   const [blockers, online] = await Promise.all([
     ctx.storage.blocks.blockersOf(sender.userId),
@@ -20,7 +20,7 @@ export const broadcast: Command<'broadcast'> = async (ctx, session, frame) => {
   // Recorded before it is sent, so two gateways given the same resend cannot both send it.
   const earlier = await ctx.cluster.broadcasts.remember(key, skipped)
   if (earlier !== null) {
-    session.send({ type: 'ack', replyTo: frame.id, skipped: earlier })
+    conn.send({ type: 'ack', replyTo: frame.id, skipped: earlier })
     return
   }
   const sent = await ctx.publish({
@@ -36,5 +36,5 @@ export const broadcast: Command<'broadcast'> = async (ctx, session, frame) => {
     await ctx.cluster.broadcasts.forget(key)
     throw new ParleyError(ErrorCode.Internal, 'The broadcast could not be sent: try again in a moment')
   }
-  session.send({ type: 'ack', replyTo: frame.id, skipped })
+  conn.send({ type: 'ack', replyTo: frame.id, skipped })
 }

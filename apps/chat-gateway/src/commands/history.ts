@@ -7,14 +7,14 @@ import { findUser, me } from './users.js'
 
 const DEFAULT_LIMIT = 50
 
-export const history: Command<'history'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const history: Command<'history'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const other = await findUser(ctx, frame.with)
   const rows = await ctx.storage.messages.conversation(user.userId, other.id, {
     limit: frame.limit ?? DEFAULT_LIMIT,
     ...(frame.before === undefined ? {} : { before: frame.before }),
   })
-  session.send({
+  conn.send({
     type: 'history',
     replyTo: frame.id,
     with: other.username,

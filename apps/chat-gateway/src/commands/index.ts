@@ -10,8 +10,8 @@ import {
   ParleyError,
 } from '@parley/protocol'
 import { recordActivity } from '../activity.js'
+import type { Connection } from '../connection.js'
 import type { GatewayContext } from '../context.js'
-import type { ChatSession } from '../session.js'
 import { login, logout, lookup, resume } from './auth.js'
 import { block, unblock } from './blocks.js'
 import { broadcast } from './broadcast.js'
@@ -23,7 +23,7 @@ import { limitSignInAttempt } from './sign-in-limits.js'
 
 export type Command<T extends ClientMessageType> = (
   ctx: GatewayContext,
-  session: ChatSession,
+  conn: Connection,
   frame: ClientMessageOf<T>,
 ) => Promise<void>
 
@@ -46,11 +46,11 @@ const COMMANDS: { [T in ClientMessageType]: Command<T> } = {
 
 const BEFORE_SIGN_IN = new Set<ClientMessageType>(['lookup', 'login', 'resume'])
 
-export async function dispatch(ctx: GatewayContext, session: ChatSession, frame: ClientMessage): Promise<void> {
-  if (!session.user && !BEFORE_SIGN_IN.has(frame.type)) {
+export async function dispatch(ctx: GatewayContext, conn: Connection, frame: ClientMessage): Promise<void> {
+  if (!conn.user && !BEFORE_SIGN_IN.has(frame.type)) {
     throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
   }
-  if (frame.type === 'lookup' || frame.type === 'login') await limitSignInAttempt(ctx, session, frame)
-  recordActivity(ctx, session, frame)
-  await (COMMANDS[frame.type] as Command<typeof frame.type>)(ctx, session, frame as never)
+  if (frame.type === 'lookup' || frame.type === 'login') await limitSignInAttempt(ctx, conn, frame)
+  recordActivity(ctx, conn, frame)
+  await (COMMANDS[frame.type] as Command<typeof frame.type>)(ctx, conn, frame as never)
 }

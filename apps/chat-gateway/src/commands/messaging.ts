@@ -6,8 +6,8 @@
  */
 import { ErrorCode, ParleyError, type ServerMessageOf } from '@parley/protocol'
 import { type ChatMessageRow, MAX_PAGE_LIMIT, StorageError, StorageErrorCode } from '@parley/storage'
+import type { Connection } from '../connection.js'
 import type { GatewayContext } from '../context.js'
-import type { ChatSession } from '../session.js'
 import { MAX_UNCONFIRMED } from '../unconfirmed.js'
 import type { Command } from './index.js'
 import { findRecipient, findUser, forgetRecipient, me } from './users.js'
@@ -26,8 +26,8 @@ function messageEvent(row: ChatMessageRow, offline: boolean): ServerMessageOf<'m
   }
 }
 
-export const message: Command<'message'> = async (ctx, session, frame) => {
-  const sender = me(session)
+export const message: Command<'message'> = async (ctx, conn, frame) => {
+  const sender = me(conn)
   let recipient = await findRecipient(ctx, frame.to)
   if (recipient.id === sender.userId) {
     throw new ParleyError(ErrorCode.SelfTarget, 'You cannot send a message to yourself', { user: recipient.username })
@@ -51,7 +51,7 @@ export const message: Command<'message'> = async (ctx, session, frame) => {
     return store(recipient.id)
   })
   const online = await ctx.cluster.directory.isOnline(recipient.id)
-  if (duplicate) session.log.debug({ messageId: row.id }, 'resent message acknowledged again')
+  if (duplicate) conn.log.debug({ messageId: row.id }, 'resent message acknowledged again')
   else ctx.metrics.messagesStored.inc()
   // Published BEFORE the ack, and again for a resend the recipient has not confirmed: a gateway that
   // died between storing and publishing left a message no live connection was told about, and the
@@ -61,14 +61,14 @@ export const message: Command<'message'> = async (ctx, session, frame) => {
     const event = { kind: 'deliver', userId: recipient.id, frame: messageEvent(row, false) } as const
     if (!(await ctx.publish(event))) ctx.redelivery.add(event)
   }
-  session.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
+  conn.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
 }
 
-export const received: Command<'received'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const received: Command<'received'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   await ctx.storage.messages.markDelivered(user.userId, frame.ids, ctx.now())
-  for (const id of frame.ids) session.outstanding.delete(id)
-  if (session.morePending && session.outstanding.size === 0) await pushPending(ctx, session)
+  for (const id of frame.ids) conn.outstanding.delete(id)
+  if (conn.morePending && conn.outstanding.size === 0) await pushPending(ctx, conn)
 }
 
 /**
@@ -77,29 +77,29 @@ export const received: Command<'received'> = async (ctx, session, frame) => {
  * stored; storage is asked for at most a page (`MAX_PAGE_LIMIT`) and a connection holds at most
  * `MAX_UNCONFIRMED` unconfirmed messages.
  */
-export async function pushPending(ctx: GatewayContext, session: ChatSession): Promise<void> {
-  const user = me(session)
-  session.holdLive = true
+export async function pushPending(ctx: GatewayContext, conn: Connection): Promise<void> {
+  const user = me(conn)
+  conn.holdLive = true
   for (;;) {
-    session.missedLive = false
-    const limit = Math.min(MAX_PAGE_LIMIT, OFFLINE_BATCH + session.outstanding.size)
+    conn.missedLive = false
+    const limit = Math.min(MAX_PAGE_LIMIT, OFFLINE_BATCH + conn.outstanding.size)
     const rows = await ctx.storage.messages.pendingMessages(user.userId, limit)
     let pushed = 0
     let stoppedEarly = false
     for (const row of rows) {
-      if (session.outstanding.has(row.id)) continue
-      if (pushed === OFFLINE_BATCH || session.outstanding.size >= MAX_UNCONFIRMED) {
+      if (conn.outstanding.has(row.id)) continue
+      if (pushed === OFFLINE_BATCH || conn.outstanding.size >= MAX_UNCONFIRMED) {
         stoppedEarly = true
         break
       }
-      session.pushQueued(messageEvent(row, true))
+      conn.pushQueued(messageEvent(row, true))
       pushed += 1
     }
-    session.morePending = rows.length === limit || stoppedEarly || session.missedLive
-    if (pushed > 0) session.log.debug({ pushed }, 'offline messages pushed')
+    conn.morePending = rows.length === limit || stoppedEarly || conn.missedLive
+    if (pushed > 0) conn.log.debug({ pushed }, 'offline messages pushed')
     // Nothing in flight whose confirmation would bring the next push, yet a message came meanwhile.
-    if (session.morePending && session.outstanding.size === 0 && !session.ended) continue
+    if (conn.morePending && conn.outstanding.size === 0 && !conn.ended) continue
     break
   }
-  session.holdLive = session.morePending
+  conn.holdLive = conn.morePending
 }

@@ -10,8 +10,8 @@ import type { Command } from './index.js'
 import { boundedUserList, MAX_USERS_PER_REPLY } from './user-list.js'
 import { me, visibleOnline } from './users.js'
 
-export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const whoelse: Command<'whoelse'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const [blockers, online] = await Promise.all([
     ctx.storage.blocks.blockersOf(user.userId),
     ctx.cluster.directory.onlineUsers(),
@@ -19,10 +19,10 @@ export const whoelse: Command<'whoelse'> = async (ctx, session, frame) => {
   const names = visibleOnline(online, user.userId, blockers)
   if (frame.limit !== undefined || frame.after !== undefined) {
     const page = pageOfNames(names, frame.after, frame.limit ?? MAX_WHOELSE_PAGE)
-    session.send({ type: 'users', replyTo: frame.id, ...page })
+    conn.send({ type: 'users', replyTo: frame.id, ...page })
     return
   }
-  session.send({ type: 'users', replyTo: frame.id, ...boundedUserList(names) })
+  conn.send({ type: 'users', replyTo: frame.id, ...boundedUserList(names) })
 }
 
 /** Up to `limit` of `sorted` (ordered by `compareNames`) after the name `after`, and where the next page starts. */
@@ -41,8 +41,8 @@ function windowTooLong(maxSeconds: number): ParleyError {
   )
 }
 
-export const whoelsesince: Command<'whoelsesince'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const whoelsesince: Command<'whoelsesince'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const maxSeconds = ctx.config.whoelsesinceMaxSeconds ?? DEFAULT_WHOELSESINCE_MAX_SECONDS
   if (frame.seconds > maxSeconds) throw windowTooLong(maxSeconds)
   const since = ctx.now() - frame.seconds * 1000
@@ -63,5 +63,5 @@ export const whoelsesince: Command<'whoelsesince'> = async (ctx, session, frame)
   const answer = boundedUserList(names)
   // The history query stopped at its limit: more users may have been online than were read.
   const more = history.length === limit || chosen.length > MAX_USERS_PER_REPLY
-  session.send({ type: 'users', replyTo: frame.id, ...answer, ...(more ? { truncated: true } : {}) })
+  conn.send({ type: 'users', replyTo: frame.id, ...answer, ...(more ? { truncated: true } : {}) })
 }

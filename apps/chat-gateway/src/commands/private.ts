@@ -38,8 +38,8 @@ function observedHost(ip: string | null): string | null {
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip
 }
 
-export const startPrivate: Command<'startprivate'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const startPrivate: Command<'startprivate'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   const target = await findUser(ctx, frame.user)
   if (!(await mayTalkPrivately(ctx, user.userId, target.id))) throw notEnabled(target.username)
   const request = await ctx.cluster.privateRequests.open(
@@ -47,7 +47,7 @@ export const startPrivate: Command<'startprivate'> = async (ctx, session, frame)
       requestId: randomBytes(12).toString('base64url'),
       fromUserId: user.userId,
       from: user.username,
-      fromConnId: session.connId,
+      fromConnId: conn.connId,
       toUserId: target.id,
       to: target.username,
     },
@@ -58,11 +58,11 @@ export const startPrivate: Command<'startprivate'> = async (ctx, session, frame)
     userId: target.id,
     frame: { type: 'private_request', requestId: request.requestId, from: user.username },
   })
-  session.send({ type: 'ack', replyTo: frame.id, user: target.username })
+  conn.send({ type: 'ack', replyTo: frame.id, user: target.username })
 }
 
-export const privateAnswer: Command<'private_answer'> = async (ctx, session, frame) => {
-  const user = me(session)
+export const privateAnswer: Command<'private_answer'> = async (ctx, conn, frame) => {
+  const user = me(conn)
   if (frame.accept && !frame.endpoint) {
     throw new ParleyError(ErrorCode.BadMessage, 'Accepting a private chat needs the endpoint you listen on')
   }
@@ -77,12 +77,12 @@ export const privateAnswer: Command<'private_answer'> = async (ctx, session, fra
       connId: request.fromConnId,
       frame: { type: 'private_declined', user: user.username },
     })
-    session.send({ type: 'ack', replyTo: frame.id, user: request.from })
+    conn.send({ type: 'ack', replyTo: frame.id, user: request.from })
     return
   }
   if (!(await mayTalkPrivately(ctx, user.userId, request.fromUserId))) throw notEnabled(request.from)
   const endpoint = frame.endpoint!
-  const observed = observedHost(session.upgrade.ip)
+  const observed = observedHost(conn.upgrade.ip)
   const hosts = observed && !endpoint.hosts.includes(observed) ? [...endpoint.hosts, observed] : endpoint.hosts
   const ticket = randomBytes(24).toString('base64url')
   await passOn(ctx, {
@@ -99,7 +99,7 @@ export const privateAnswer: Command<'private_answer'> = async (ctx, session, fra
       fingerprint: endpoint.fingerprint,
     },
   })
-  session.send({ type: 'ack', replyTo: frame.id, user: request.from })
-  session.send({ type: 'private_ready', user: request.from, role: 'acceptor', ticket })
-  session.log.info({ peerUserId: request.fromUserId }, 'private link brokered')
+  conn.send({ type: 'ack', replyTo: frame.id, user: request.from })
+  conn.send({ type: 'private_ready', user: request.from, role: 'acceptor', ticket })
+  conn.log.info({ peerUserId: request.fromUserId }, 'private link brokered')
 }

@@ -6,8 +6,8 @@
  * @module
  */
 import { type ClientMessageOf, ErrorCode, isParleyError } from '@parley/protocol'
+import type { Connection } from '../connection.js'
 import type { GatewayContext } from '../context.js'
-import type { ChatSession } from '../session.js'
 
 function accountKey(ctx: GatewayContext, username: string): string {
   try {
@@ -20,12 +20,12 @@ function accountKey(ctx: GatewayContext, username: string): string {
 
 export async function limitSignInAttempt(
   ctx: GatewayContext,
-  session: ChatSession,
+  conn: Connection,
   frame: ClientMessageOf<'lookup'> | ClientMessageOf<'login'>,
 ): Promise<void> {
   const limiter = ctx.attempts
   if (!limiter) return
-  const ip = session.upgrade.ip
+  const ip = conn.upgrade.ip
   if (frame.type === 'lookup') {
     await limiter.check('lookup', { ip })
     return
@@ -36,7 +36,7 @@ export async function limitSignInAttempt(
   } catch (error) {
     if (isParleyError(error) && error.code === ErrorCode.RateLimited) {
       ctx.metrics.loginFailures.inc({ code: error.code })
-      session.log.info({ kind: creates ? 'create' : 'login' }, 'sign-in attempt refused: rate limited')
+      conn.log.info({ kind: creates ? 'create' : 'login' }, 'sign-in attempt refused: rate limited')
     }
     throw error
   }

@@ -6,8 +6,8 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { UserRow } from '@parley/storage'
 import type { OnlineUser } from '../cluster/types.js'
+import type { Connection, SignedInUser } from '../connection.js'
 import type { GatewayContext } from '../context.js'
-import type { ChatSession, SignedInUser } from '../session.js'
 
 export function unknownUser(name: string): ParleyError {
   return new ParleyError(ErrorCode.UnknownUser, `There is no user named ${name}`, { user: name })
@@ -55,10 +55,10 @@ export function forgetRecipient(ctx: GatewayContext, name: string): void {
   recipientCaches.get(ctx)?.delete(name)
 }
 
-/** The signed-in user of a session; commands after sign-in only (the dispatcher guarantees it). */
-export function me(session: ChatSession): SignedInUser {
-  if (!session.user) throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
-  return session.user
+/** The signed-in user of a connection; commands after sign-in only (the dispatcher guarantees it). */
+export function me(conn: Connection): SignedInUser {
+  if (!conn.user) throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
+  return conn.user
 }
 
 /** Online users (of every instance), minus `userId` itself and `hidden`, by name. */

@@ -67,7 +67,7 @@ function requestId(raw: string): string | undefined {
   }
 }
 
-export class ChatSession {
+export class Connection {
   readonly connId = randomUUID()
   readonly ws: WebSocket
   readonly upgrade: UpgradeInfo
@@ -97,7 +97,7 @@ export class ChatSession {
   #ended = false
   #released = false
   #signedInAt = 0
-  /** Why the session ended, for the end-of-session log line. */
+  /** Why the connection ended, for the end-of-session log line. */
   #endReason: string | null = null
 
   /** The TLS socket under `ws`, corked per turn so that this turn's frames leave in one write. */
@@ -132,7 +132,7 @@ export class ChatSession {
     return this.#ctx.log.child(bindings)
   }
 
-  /** True once the session is ending: no new sign-in, no more frames processed. */
+  /** True once the connection is ending: no new sign-in, no more frames processed. */
   get ended(): boolean {
     return this.#ended
   }
@@ -205,7 +205,7 @@ export class ChatSession {
     return true
   }
 
-  /** Ends the session with a `bye` frame and the close code of its reason. */
+  /** Ends the connection with a `bye` frame and the close code of its reason. */
   bye(reason: ByeReason): void {
     if (this.#ended) return
     this.#endReason ??= reason
@@ -340,7 +340,7 @@ export class ChatSession {
     this.#released = true
     this.#ended = true
     clearTimeout(this.#inactivity)
-    this.#ctx.sessions.delete(this)
+    this.#ctx.connections.delete(this)
     const user = this.user
     if (!user) return
     this.#ctx.metrics.sessions.inc({ event: 'ended' })
