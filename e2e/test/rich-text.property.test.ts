@@ -21,7 +21,7 @@ const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = {
   ul: [],
   ol: ['start'],
   li: [],
-  a: ['href', 'rel'],
+  a: ['href', 'rel', 'class'],
 }
 const TAG = /<(\/?)([a-zA-Z0-9]+)((?:\s+[^\s=/>]+="[^"<>]*")*)\s*(\/?)>/g
 const ATTRIBUTE = /\s+([^\s=/>]+)="([^"<>]*)"/g
@@ -42,7 +42,11 @@ function problems(html: string): string[] {
       if (!allowed.includes(attribute)) found.push(`attribute ${attribute} on <${tag}>`)
       seen.set(attribute, value)
     }
-    if (tag === 'a' && !closing) {
+    // A mention (render/mentions.ts): exactly class="mention" and a percent-encoded path to a user's page.
+    const mention =
+      seen.get('class') === 'mention' && /^\/users\/[A-Za-z0-9%._-]+$/.test(seen.get('href') ?? '') && !seen.has('rel')
+    if (tag === 'a' && !closing && !mention) {
+      if (seen.has('class')) found.push(`class ${seen.get('class')} on <a>`)
       if (!/^(?:https?:\/\/|mailto:)/i.test(seen.get('href') ?? '')) found.push(`href ${seen.get('href')}`)
       if (seen.get('rel') !== 'nofollow noopener noreferrer') found.push(`rel ${seen.get('rel')}`)
     }

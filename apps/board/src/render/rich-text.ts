@@ -14,6 +14,7 @@
  */
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
+import { linkMentions } from './mentions.js'
 
 /** The only link targets people may post: web pages and mail addresses. */
 const SAFE_URL = /^(?:https?:\/\/|mailto:)/i
@@ -45,5 +46,6 @@ const ALLOWED: sanitizeHtml.IOptions = {
 
 /** Markdown → HTML that is safe to put inside a `<div>` of a page, whatever `text` holds. */
 export function renderRichText(text: string): string {
-  return sanitizeHtml(markdown.render(text), ALLOWED).trim()
+  // Mentions are linked after sanitising (render/mentions.ts): their same-site links are not user markup.
+  return linkMentions(sanitizeHtml(markdown.render(text), ALLOWED).trim())
 }
