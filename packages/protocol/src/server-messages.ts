@@ -4,6 +4,7 @@
  */
 import { type Static, type TObject, type TProperties, Type } from 'typebox'
 import { ClientId, MessageId, PROTOCOL_VERSION, Timestamp } from './fields.js'
+import { NotificationEvent } from './notifications.js'
 
 function frame<T extends TProperties>(properties: T): TObject<T> {
   return Type.Object(properties, { additionalProperties: false })
@@ -166,6 +167,7 @@ export const ServerMessage = Type.Union([
   PrivateReadyEvent,
   PrivateDeclinedEvent,
   ByeEvent,
+  NotificationEvent,
 ])
 export type ServerMessage = Static<typeof ServerMessage>
 export type ServerMessageType = ServerMessage['type']
