@@ -38,6 +38,7 @@ import { healthRoutes } from './routes/health.js'
 import { mediaRoutes } from './routes/media.js'
 import { moderationRoutes } from './routes/moderation.js'
 import { postsRoutes } from './routes/posts.js'
+import { searchRoutes } from './routes/search.js'
 import { staticRoutes } from './routes/static.js'
 
 export interface BoardDeps {
@@ -126,6 +127,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       chatPanel: (request) => chatPanelView(config, request),
     })
     await pages.register(chatRoutes, { config })
+    await pages.register(searchRoutes, { storage, now })
     await pages.register(accountRoutes, { auth })
     await pages.register(moderationRoutes, { auth, storage, events })
     await pages.register(adminRoutes, { auth, storage, now })
