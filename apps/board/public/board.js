@@ -45,6 +45,14 @@
     status.classList.toggle('live', isLive)
   }
 
+  // bodyHtml is the server's renderRichText output (allow-listed and sanitised, as on the page);
+  // an event without it shows the text as typed.
+  function showBody(item, post) {
+    const body = item.querySelector('.post-body')
+    if (typeof post.bodyHtml === 'string') body.innerHTML = post.bodyHtml
+    else body.textContent = post.body
+  }
+
   function fill(item, post) {
     item.id = `post-${post.id}`
     item.dataset.postId = String(post.id)
@@ -54,7 +62,7 @@
     time.dateTime = new Date(post.createdAt).toISOString()
     time.textContent = time.dateTime
     item.querySelector('.edited').hidden = post.updatedAt === null
-    item.querySelector('.post-body').textContent = post.body
+    showBody(item, post)
     localiseTimes(item)
   }
 
@@ -122,7 +130,7 @@
   function onUpdated(post) {
     const item = document.getElementById(`post-${post.id}`)
     if (!item) return
-    item.querySelector('.post-body').textContent = post.body
+    showBody(item, post)
     item.querySelector('.edited').hidden = post.updatedAt === null
   }
 

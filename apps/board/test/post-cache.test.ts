@@ -48,7 +48,8 @@ function postHtml(html: string, id: number): string | null {
 }
 
 function bodyOf(html: string, id: number): string | null {
-  return /<p class="post-body">([\s\S]*?)<\/p>/.exec(postHtml(html, id) ?? '')?.[1] ?? null
+  // One-paragraph bodies: the paragraph's HTML (rendered by renderRichText).
+  return /<div class="post-body"><p>([\s\S]*?)<\/p><\/div>/.exec(postHtml(html, id) ?? '')?.[1] ?? null
 }
 
 async function newPost(client: Client, body: string): Promise<number> {
@@ -159,6 +160,16 @@ describe('createPostListRenderer', () => {
   it('escapes every field that comes from users', () => {
     const html = createPostListRenderer().render([{ ...row, authorName: '<a>"', body: `'&'` }], viewer)
     expect(html).toContain('<span class="author">&lt;a&gt;&quot;</span>')
-    expect(html).toContain('<p class="post-body">&#39;&amp;&#39;</p>')
+    expect(html).toContain(`<div class="post-body"><p>'&amp;'</p></div>`)
+  })
+
+  it('renders the body as rich text, and renders it again when the body changes', () => {
+    const renderer = createPostListRenderer()
+    expect(renderer.render([{ ...row, body: '**bold** <b>' }], viewer)).toContain(
+      '<div class="post-body"><p><strong>bold</strong> &lt;b&gt;</p></div>',
+    )
+    expect(renderer.render([{ ...row, body: '*now* https://example.com' }], viewer)).toContain(
+      '<div class="post-body"><p><em>now</em> <a href="https://example.com" rel="nofollow noopener noreferrer">https://example.com</a></p></div>',
+    )
   })
 })

@@ -40,8 +40,10 @@ describe('decodePostEvent', () => {
 })
 
 describe('formatSse', () => {
-  it('writes one event per message, newlines in posts staying inside the JSON', () => {
-    expect(formatSse(created)).toBe(`event: created\ndata: ${JSON.stringify(created)}\n\n`)
+  it('writes one event per message with the body rendered, newlines in posts staying inside the JSON', () => {
+    const withHtml = { ...created, post: { ...created.post, bodyHtml: '<p>two<br />\nlines</p>' } }
+    expect(formatSse(created)).toBe(`event: created\ndata: ${JSON.stringify(withHtml)}\n\n`)
+    expect(formatSse({ type: 'deleted', id: 7 })).toBe('event: deleted\ndata: {"type":"deleted","id":7}\n\n')
     expect(
       formatSse(created)
         .split('\n')

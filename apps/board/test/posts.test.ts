@@ -54,19 +54,18 @@ describe('posting', () => {
     expect(match?.[0]).toMatch(
       /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/,
     )
-    expect(match?.[0]).toContain('<p class="post-body">Hello, board!</p>')
+    expect(match?.[0]).toContain('<div class="post-body"><p>Hello, board!</p></div>')
     expect(events).toEqual([
       { type: 'created', post: expect.objectContaining({ body: 'Hello, board!', authorName: 'alice' }) },
     ])
   })
 
-  it('keeps newlines as typed (CRLF from the browser stored as LF), without <br> markup', async () => {
+  it('keeps newlines as typed (CRLF from the browser stored as LF), shown as line breaks and paragraphs', async () => {
     await alice.createPost('line one\r\nline two\r\n\r\nline four')
     const [latest] = await board.storage.posts.listPosts({ limit: 1 })
     expect(latest?.body).toBe('line one\nline two\n\nline four')
     const html = (await alice.get('/')).body
-    expect(html).toContain('<p class="post-body">line one\nline two\n\nline four</p>')
-    expect(html).not.toContain('<br')
+    expect(html).toContain('<div class="post-body"><p>line one<br />\nline two</p>\n<p>line four</p></div>')
   })
 
   it('accepts exactly 4000 characters (counting code points and CRLF as one)', async () => {
@@ -106,7 +105,8 @@ describe('escaping', () => {
   it('escapes user text exactly once', async () => {
     await bob.createPost('<script>alert(1)</script> & "quotes" \'apostrophes\'')
     const html = (await alice.get('/')).body
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;apostrophes&#39;')
+    // Quotes in text need no escaping; rich text (renderRichText) leaves them as typed.
+    expect(html).toContain(`<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "quotes" 'apostrophes'</p>`)
     expect(html).not.toContain('<script>alert(1)</script>')
     expect(html).not.toContain('&amp;lt;')
   })

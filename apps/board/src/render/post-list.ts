@@ -16,6 +16,7 @@ import type { PostAttachmentRow, PostRow } from '@parley/storage'
 import { attachmentHtml } from '../attachments/render.js'
 import { DELETED_AUTHOR, formatTime } from '../http/present.js'
 import { escapeHtml } from './escape.js'
+import { renderRichText } from './rich-text.js'
 
 /** Who is reading: decides the actions shown under each post. */
 export interface PostListViewer {
@@ -63,7 +64,7 @@ function build(post: PostRow, attachment: PostAttachmentRow | undefined): Entry 
     `    <time datetime="${new Date(post.createdAt).toISOString()}">${escapeHtml(formatTime(post.createdAt))}</time>\n` +
     `    <span class="edited"${post.updatedAt === null ? ' hidden' : ''}>edited</span>\n` +
     '  </div>\n' +
-    `  <p class="post-body">${escapeHtml(post.body)}</p>\n` +
+    `  <div class="post-body">${renderRichText(post.body)}</div>\n` +
     (attachment ? attachmentHtml(attachment) : '')
   const tool = (summary: string, action: string, label: string, buttonClass: string, button: string): Around => [
     '  <div class="post-actions">\n' +

@@ -13,6 +13,7 @@ import type { Storage } from '@parley/storage'
 import type { PostEvent, PostEvents } from '../events/post-events.js'
 import { endsSession, type Revocations } from '../events/revocations.js'
 import type { BoardPlugin } from '../http/types.js'
+import { renderRichText } from '../render/rich-text.js'
 
 export interface EventsRoutesOptions {
   auth: Auth
@@ -28,9 +29,21 @@ export interface EventsRoutesOptions {
 
 const MAX_BUFFERED_BYTES = 1024 * 1024
 
-/** One SSE message; JSON never contains a raw newline, so `data:` stays one line. */
+// Every stream gets the same event object: its message is built (and its body rendered) once.
+const formatted = new WeakMap<PostEvent, string>()
+
+/**
+ * One SSE message; JSON never contains a raw newline, so `data:` stays one line. A post carries its body
+ * rendered as on the page (`bodyHtml`, renderRichText: sanitised), which board.js puts in place as is.
+ */
 export function formatSse(event: PostEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+  const known = formatted.get(event)
+  if (known !== undefined) return known
+  const data =
+    event.type === 'deleted' ? event : { ...event, post: { ...event.post, bodyHtml: renderRichText(event.post.body) } }
+  const message = `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`
+  formatted.set(event, message)
+  return message
 }
 
 export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, options) => {
