@@ -1,6 +1,7 @@
 // Parley chat in the browser: the DOM. It fills the server-rendered shell (views/partials/
 // chat-panel.eta) from the model, updating elements in place (focus and open menus survive live
 // updates). Every name and text from the network goes in with textContent, never as HTML.
+import { showLinkedText } from './chat-links.js'
 import { EVERYONE } from './chat-model.js'
 
 const PRIVATE_NOTE =
@@ -420,6 +421,6 @@ export class ChatView {
         : message.note
           ? `${STATUS_TEXT[message.status]}: ${message.note}`
           : STATUS_TEXT[message.status]
-    item.querySelector('.chat-message-text').textContent = message.text
+    showLinkedText(item.querySelector('.chat-message-text'), message.text)
   }
 }

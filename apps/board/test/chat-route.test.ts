@@ -101,7 +101,7 @@ describe('the compact panel on the board', () => {
 
 describe('the chat modules', () => {
   it('are served from /static as JavaScript (module scripts need a JavaScript type)', async () => {
-    for (const name of ['chat.js', 'chat-connection.js', 'chat-model.js', 'chat-view.js']) {
+    for (const name of ['chat.js', 'chat-connection.js', 'chat-model.js', 'chat-view.js', 'chat-links.js']) {
       const response = await alice.get(`/static/${name}`)
       expect(response.statusCode, name).toBe(200)
       expect(response.headers['content-type'], name).toMatch(/^(text|application)\/javascript/)
@@ -111,7 +111,7 @@ describe('the chat modules', () => {
   })
 
   it('never put network text into the page as HTML', async () => {
-    for (const name of ['chat.js', 'chat-view.js']) {
+    for (const name of ['chat.js', 'chat-view.js', 'chat-links.js']) {
       const source = (await alice.get(`/static/${name}`)).body
       expect(source, name).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/)
     }
