@@ -194,18 +194,22 @@ describe('media library (listing, resolving, serving through inject)', () => {
   const get = (name: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') =>
     app.inject({ method, url: `/media/${name}`, headers })
 
-  it('lists regular media files by name, without dot-files, folders or symlinks leaving the folder', async () => {
+  it('lists media files by name, without dot-files, folders, symlinks leaving the folder or files it cannot play or show', async () => {
     await writeFile(join(box.mediaDir, '.hidden.mp4'), 'x')
     await writeFile(join(box.mediaDir, '.upload-123.part'), 'x')
     await mkdir(join(box.mediaDir, 'folder.mp4'))
     await symlink(box.canaryPath, join(box.mediaDir, 'escape.mp4'))
     await symlink(join(box.mediaDir, 'sample-tone.wav'), join(box.mediaDir, 'alias.wav'))
     await writeFile(join(box.mediaDir, 'notes.txt'), 'hello')
+    await writeFile(join(box.mediaDir, 'README.md'), '# Media')
+    await writeFile(join(box.mediaDir, 'page.html'), '<p>x</p>')
+    await writeFile(join(box.mediaDir, 'noextension'), 'x')
+    await writeFile(join(box.mediaDir, 'picture.png'), 'x')
     const files = await box.library.list()
     expect(files.map((f) => f.name)).toEqual([
       'alias.wav',
       'data.mp4',
-      'notes.txt',
+      'picture.png',
       'sample-clip.mp4',
       'sample-tone.wav',
     ])
@@ -214,10 +218,9 @@ describe('media library (listing, resolving, serving through inject)', () => {
     expect(tone).toMatchObject({ size: toneStats.size, contentType: 'audio/wav', kind: 'audio' })
     expect(tone.mtimeMs).toBeGreaterThan(0)
     expect(files.find((f) => f.name === 'sample-clip.mp4')).toMatchObject({ contentType: 'video/mp4', kind: 'video' })
-    expect(files.find((f) => f.name === 'notes.txt')).toMatchObject({
-      contentType: 'application/octet-stream',
-      kind: 'other',
-    })
+    expect(files.find((f) => f.name === 'picture.png')).toMatchObject({ contentType: 'image/png', kind: 'image' })
+    // Not listed, yet still served by name (as a download).
+    expect((await box.library.resolve('README.md'))?.file).toMatchObject({ kind: 'other' })
   })
 
   it('lists nothing (instead of failing) when the media folder is missing', async () => {

@@ -21,7 +21,11 @@ export interface MediaFile {
 
 export interface MediaLibrary {
   readonly dir: string
-  /** Files directly in the media folder (no dot-files, no symlinks leaving it), sorted by name. */
+  /**
+   * The files the board can play or show (audio, video, images by their extension) directly in the media
+   * folder (no dot-files, no symlinks leaving it), sorted by name. Anything else there (a README, notes) is
+   * not listed; resolve()/send() still serve it by name, as a download.
+   */
   list(): Promise<MediaFile[]>
   /** null for a bad name (.., slashes, encoded slashes, NUL, dot-files), a missing file, a symlink out of the folder. */
   resolve(name: string): Promise<{ path: string; file: MediaFile } | null>
@@ -126,7 +130,7 @@ export function createMediaLibrary(dir: string, options: MediaLibraryOptions = {
         const path = await resolveInside(base, name)
         if (path === null) continue
         const file = await describe(path, name).catch(() => null)
-        if (file) files.push(file)
+        if (file && file.kind !== 'other') files.push(file)
       }
       return files
     },
