@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { createAuth } from '@parley/auth'
 import { openSqliteStorage, type Storage } from '@parley/storage'
 import { afterEach, beforeEach } from 'vitest'
+import { runAdminCommand } from '../src/run.js'
+import { FakeTerminal } from './fake-terminal.js'
 
 export const adminDir = join(import.meta.dirname, '..')
 export const repoRoot = join(adminDir, '..', '..')
@@ -15,11 +17,29 @@ export interface RunResult {
   stderr: string
 }
 
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  input?: string
+  initCwd?: string
+}
+
+/**
+ * Runs an admin command line in this process, as `pnpm parley` would (INIT_CWD = where it was
+ * typed, the test's temp dir by default), with a fake terminal holding `input` as standard input.
+ */
+export async function runAdmin(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const term = new FakeTerminal(options.input)
+  const code = await runAdminCommand({
+    argv: args,
+    env: { ...process.env, INIT_CWD: options.initCwd ?? ctx.dir, ...options.env },
+    cwd: adminDir,
+    term,
+  })
+  return { code, stdout: term.stdout, stderr: term.stderr }
+}
+
 /** Runs the real admin command in a child process, the way pnpm does (cwd apps/admin, INIT_CWD = where it was typed). */
-export function runAdmin(
-  args: string[],
-  options: { env?: Record<string, string | undefined>; input?: string; initCwd?: string } = {},
-): Promise<RunResult> {
+export function runAdminProcess(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
@@ -38,7 +58,7 @@ export function runAdmin(
   })
 }
 
-/** Per-test temp dir and database path; DATABASE_PATH points there for runAdmin. */
+/** Per-test temp dir and database path; DATABASE_PATH points there for runAdmin and runAdminProcess. */
 export const ctx = { dir: '', dbPath: '' }
 
 export function useTempDatabase(): void {
@@ -63,7 +83,7 @@ export async function withStorage<T>(work: (storage: Storage) => Promise<T>): Pr
   }
 }
 
-/** Creates accounts directly (faster than importing them through a child process). */
+/** Creates accounts directly (faster than importing them through the command). */
 export async function seedUsers(...names: string[]): Promise<void> {
   await withStorage(async (storage) => {
     const auth = createAuth({ storage })

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { openPostgresStorage } from '@parley/storage'
 import { afterAll, describe, expect, it } from 'vitest'
-import { adminDir, ctx, runAdmin, seedUsers, useTempDatabase, withStorage } from './helpers.js'
+import { adminDir, ctx, runAdmin, runAdminProcess, seedUsers, useTempDatabase, withStorage } from './helpers.js'
 
 useTempDatabase()
 
@@ -56,8 +56,9 @@ describe('DATABASE_SCHEMA', () => {
     }
   })
 
+  // Through the entry point: a bad setting stops the real process before any command runs.
   it('refuses a malformed schema name with exit 2, naming the variable', async () => {
-    const result = await runAdmin(['db', 'check'], { env: { DATABASE_SCHEMA: 'Robert"; DROP' } })
+    const result = await runAdminProcess(['db', 'check'], { env: { DATABASE_SCHEMA: 'Robert"; DROP' } })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('DATABASE_SCHEMA')
   })
