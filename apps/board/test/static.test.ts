@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publicDir } from '../src/paths.js'
-import { IMMUTABLE, REVALIDATE } from '../src/routes/static.js'
+import { FAVICON, IMMUTABLE, REVALIDATE } from '../src/routes/static.js'
 import { Client, createTestBoard, type TestBoard } from './support.js'
 
 let board: TestBoard
@@ -36,7 +36,9 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 
 describe('static files', () => {
   it('are linked from pages by content-hashed URL and cached as immutable', async () => {
-    expect(Object.keys(links).sort()).toEqual(['board.css', 'board.js', 'chat.css', 'chat.js'])
+    expect(Object.keys(links)).toEqual(
+      expect.arrayContaining(['board.css', 'board.js', 'chat.css', 'chat.js', 'favicon.svg']),
+    )
     const css = await alice.get(links['board.css']!)
     expect(css.statusCode).toBe(200)
     expect(css.headers['cache-control']).toBe(IMMUTABLE)
@@ -99,5 +101,27 @@ describe('static files', () => {
     for (const url of ['/static/nope.css', '/static/.hidden', '/static/board.0000000000000000.css', '/static/']) {
       expect((await alice.get(url)).statusCode, url).toBe(404)
     }
+  })
+})
+
+describe('the icon', () => {
+  it('is linked from pages and answers /favicon.ico too (browsers ask for it), cached and revalidated', async () => {
+    expect((await alice.get('/')).body).toMatch(
+      /<link rel="icon" href="\/static\/favicon\.[\w-]{16}\.svg" type="image\/svg\+xml">/,
+    )
+    const svg = await readFile(join(publicDir, FAVICON))
+    const linked = await alice.get(links['favicon.svg']!)
+    expect(linked.headers['content-type']).toBe('image/svg+xml')
+    expect(linked.headers['cache-control']).toBe(IMMUTABLE)
+    const icon = await alice.get('/favicon.ico')
+    expect(icon.statusCode).toBe(200)
+    expect(icon.headers['content-type']).toBe('image/svg+xml')
+    expect(icon.headers['cache-control']).toBe(REVALIDATE)
+    expect(decode(icon.rawPayload, icon.headers['content-encoding'] as string | undefined).equals(svg)).toBe(true)
+    const again = await alice.get('/favicon.ico', { 'if-none-match': String(icon.headers.etag) })
+    expect(again.statusCode).toBe(304)
+    // Signed out too: the login page asks for it before anyone signs in.
+    const visitor = new Client(board.app)
+    expect((await visitor.get('/favicon.ico')).statusCode).toBe(200)
   })
 })

@@ -19,6 +19,9 @@ export interface StaticRoutesOptions {
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 export const REVALIDATE = 'public, max-age=3600'
 
+/** The board's icon in public/, linked from every page and also served at /favicon.ico. */
+export const FAVICON = 'favicon.svg'
+
 const StaticParams = Type.Object({ file: Type.String({ maxLength: 256 }) })
 
 /** The coding to send: brotli, then gzip, when the client accepts it (q > 0) and we have it. */
@@ -34,6 +37,12 @@ export function chooseEncoding(acceptEncoding: string | undefined, asset: Asset)
     if (asset.encoded[coding] && (accepted.has(coding) || accepted.has('*'))) return coding
   }
   return null
+}
+
+/** A request header as one string (repeated headers joined), or undefined. */
+function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
 }
 
 function etagMatches(ifNoneMatch: string, etag: string): boolean {
@@ -64,6 +73,19 @@ export const staticRoutes: BoardPlugin<StaticRoutesOptions> = async (app, { asse
     return reply.send(head ? '' : bytes)
   }
 
+  // Browsers ask for /favicon.ico on their own (for pages without an icon link, media opened directly):
+  // the board's icon (public/favicon.svg) answers there too, so no page logs a 404.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/favicon.ico',
+    handler: async (request, reply) => {
+      const asset = assets.get(FAVICON)
+      if (!asset) return reply.callNotFound()
+      const header = (name: string) => headerOf(request.headers, name)
+      return send(reply, asset, false, header('accept-encoding'), header('if-none-match'), request.method === 'HEAD')
+    },
+  })
+
   app.route({
     method: ['GET', 'HEAD'],
     url: '/static/:file',
@@ -72,10 +94,7 @@ export const staticRoutes: BoardPlugin<StaticRoutesOptions> = async (app, { asse
       const file = request.params.file
       const asset = assets.get(file)
       if (!asset) return reply.callNotFound()
-      const header = (name: string) => {
-        const value = request.headers[name]
-        return Array.isArray(value) ? value.join(', ') : value
-      }
+      const header = (name: string) => headerOf(request.headers, name)
       return send(
         reply,
         asset,
