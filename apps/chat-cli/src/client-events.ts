@@ -1,29 +1,20 @@
 /**
- * What the chat client tells its user (the view): its states and the typed events it emits.
+ * What the terminal client tells its view: its states and the typed events it emits (the shared
+ * client's, in the terminal's terms: a reply that will never come is `lost`).
  * @module
  */
-import type { ByeReason, ClientMessage, ServerMessage, ServerMessageOf } from '@parley/protocol'
+import type { CloseCause, MessageEvent, Welcome } from '@parley/chat-client'
+import type { ClientMessage, ServerMessage } from '@parley/protocol'
 import type { GatewayCommand } from './commands.js'
 
+export type { CloseCause, ErrorReply, MessageEvent, Welcome } from '@parley/chat-client'
+
+/** The terminal never restarts a stopped client: every stop is `closed`. */
 export type ClientState = 'idle' | 'connecting' | 'signing-in' | 'joined' | 'reconnecting' | 'closed'
-export type Welcome = ServerMessageOf<'welcome'>
-export type ErrorReply = ServerMessageOf<'error'>
-export type MessageEvent = ServerMessageOf<'message'>
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 /** Frames the client may send on the user's behalf (everything but the sign-in and bookkeeping ones). */
 export type UserRequest = GatewayCommand | WithoutId<ServerlessRequests>
 type ServerlessRequests = Extract<ClientMessage, { type: 'private_answer' | 'history' }>
-/** Every frame but `received` carries an id the reply names. */
-export type IdentifiedRequest = Exclude<ClientMessage, { type: 'received' }>
-
-/** Why the client stopped for good. */
-export type CloseCause =
-  | { why: 'local' }
-  | { why: 'bye'; reason: ByeReason; message: string }
-  /** The gateway refused to resume the session (expired, revoked, suspended). */
-  | { why: 'session-ended'; code: string; message: string }
-  /** The gateway closed the socket for a protocol or policy violation. */
-  | { why: 'policy'; code: number; reason: string }
 
 export type ClientEvent =
   | { type: 'state'; state: ClientState }

@@ -1,18 +1,14 @@
 /**
- * Opening one WebSocket to the gateway: TLS trusting the given CA, the `parley.v1` subprotocol
- * offered and required, failures turned into one readable `ConnectionError`.
+ * The terminal's transport for the shared chat client: one `ws` WebSocket to the gateway, TLS
+ * trusting the given CA, the `parley.v1` subprotocol offered and required, failures turned into one
+ * readable `ConnectionError`.
  * @module
  */
+import { type Connect, ConnectionError, type Transport } from '@parley/chat-client'
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '@parley/protocol'
 import WebSocket from 'ws'
 
-/** The first connection (or sign-in) failed: the gateway is unreachable or went away. */
-export class ConnectionError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = 'ConnectionError'
-  }
-}
+export { ConnectionError } from '@parley/chat-client'
 
 export interface SocketOptions {
   /** CA certificate(s) to trust (PEM); default: Node's list. */
@@ -46,4 +42,35 @@ export function openSocket(url: string, options: SocketOptions): Promise<WebSock
     socket.once('error', (error) => fail(error.message || String(error), error))
     socket.once('close', (code) => fail(`closed during the handshake (code ${code})`))
   })
+}
+
+/** `Connect` for the shared client over `openSocket`. */
+export function wsConnect(url: string, options: SocketOptions): Connect {
+  return async (events) => {
+    const socket = await openSocket(url, options)
+    let closedByUs = false
+    socket.on('message', (data, isBinary) => {
+      if (closedByUs) return
+      if (isBinary) return socket.close(1003, 'binary frames are not part of the protocol')
+      events.onMessage(data.toString())
+    })
+    socket.on('error', () => undefined) // 'close' follows and decides what to do
+    socket.on('close', (code, reason) => {
+      if (!closedByUs) events.onClose(code, reason.toString())
+    })
+    const transport: Transport = {
+      send: (text) => socket.send(text),
+      close(code = 1000, reason = '') {
+        closedByUs = true
+        if (socket.readyState > WebSocket.OPEN) return
+        socket.close(code, reason)
+        // A gateway that does not answer the close must not keep the process alive.
+        setTimeout(() => socket.terminate(), 2000).unref()
+      },
+      get isOpen() {
+        return !closedByUs && socket.readyState === WebSocket.OPEN
+      },
+    }
+    return transport
+  }
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
+import { backoffDelay } from '@parley/chat-client'
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from '../src/backoff.js'
 import { type CliEnvironment, parseCliArgs, UsageError } from '../src/config.js'
 
 const repo = resolve(import.meta.dirname, '..', '..', '..')
