@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type Storage, StorageErrorCode } from '../src/index.js'
-import { expectStorageError } from './contract.js'
+import { expectStorageError } from './expect-storage-error.js'
 
 const T0 = 1_700_000_000_000
 

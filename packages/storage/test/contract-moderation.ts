@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { AUDIT_EXCERPT_LENGTH, type AuditContext, type Storage, StorageErrorCode, type UserRow } from '../src/index.js'
-import { expectStorageError } from './contract.js'
+import { expectStorageError } from './expect-storage-error.js'
 
 const T0 = 1_700_000_000_000
 const FOR_GOOD = Number.MAX_SAFE_INTEGER

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type SessionRow, type Storage, StorageErrorCode, type UserRow } from '../src/index.js'
-import { expectStorageError } from './contract.js'
+import { expectStorageError } from './expect-storage-error.js'
 
 const T0 = 1_700_000_000_000
 

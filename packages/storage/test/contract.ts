@@ -4,7 +4,7 @@
  * @module
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LOGIN_ATTEMPT_TTL_MS, type Storage, StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
+import { LOGIN_ATTEMPT_TTL_MS, type Storage, type StorageError, StorageErrorCode, type UserRow } from '../src/index.js'
 import { runAttachmentContract } from './contract-attachments.js'
 import { runHousekeepingContract } from './contract-housekeeping.js'
 import { runModerationContract } from './contract-moderation.js'
@@ -14,6 +14,7 @@ import { runReplyContract } from './contract-replies.js'
 import { runSearchContract } from './contract-search.js'
 import { runUploadContract } from './contract-uploads.js'
 import { runUsernameContract } from './contract-usernames.js'
+import { expectStorageError } from './expect-storage-error.js'
 
 export type OpenStorage = () => Promise<Storage>
 export type CleanupStorage = (storage: Storage) => Promise<void>
@@ -21,15 +22,6 @@ export type CleanupStorage = (storage: Storage) => Promise<void>
 const T0 = 1_700_000_000_000
 
 /** Asserts a promise rejects with a StorageError carrying `code`. */
-export async function expectStorageError(promise: Promise<unknown>, code: StorageErrorCode): Promise<void> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(StorageError)
-  expect((error as StorageError).code).toBe(code)
-}
-
 export function runStorageContract(name: string, open: OpenStorage, cleanup?: CleanupStorage): void {
   describe(`Storage contract: ${name}`, () => {
     let storage: Storage

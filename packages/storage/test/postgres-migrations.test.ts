@@ -4,7 +4,7 @@ import { latestSchemaVersion, openStorage, type Storage, StorageErrorCode } from
 import { migrations } from '../src/migrations/index.js'
 import { createPgDb } from '../src/postgres/client.js'
 import { migratePostgres } from '../src/postgres/migrate.js'
-import { expectStorageError } from './contract.js'
+import { expectStorageError } from './expect-storage-error.js'
 import { databaseUrl, dropSchema, freshSchemaName, openTestStorage, sharedAdmin } from './postgres-env.js'
 
 const T0 = 1_700_000_000_000

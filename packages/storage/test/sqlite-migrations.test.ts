@@ -5,7 +5,7 @@ import { latestSchemaVersion, openSqliteStorage, openStorage, StorageErrorCode }
 import { migrations } from '../src/migrations/index.js'
 import { migrateSqlite } from '../src/sqlite/migrate.js'
 import { startFixture } from './child-process.js'
-import { expectStorageError } from './contract.js'
+import { expectStorageError } from './expect-storage-error.js'
 import { useTempSqliteFile } from './temp-dir.js'
 
 const T0 = 1_700_000_000_000
