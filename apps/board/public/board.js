@@ -101,9 +101,24 @@
     return figure
   }
 
+  // A post's reply count and latest activity (src/render/post-list.ts threadLine).
+  function showThread(item, thread) {
+    const count = item.querySelector('.reply-count')
+    if (!count) return
+    count.textContent = `${thread.replyCount} ${thread.replyCount === 1 ? 'reply' : 'replies'}`
+    const activity = item.querySelector('.last-activity')
+    const time = activity.querySelector('time')
+    time.dateTime = new Date(thread.lastActivityAt).toISOString()
+    time.textContent = time.dateTime
+    localiseTimes(activity)
+  }
+
   function render(post) {
     const item = template.content.firstElementChild.cloneNode(true)
     fill(item, post)
+    item.querySelector('.reply-link').href = `/posts/${post.id}#reply-form`
+    item.querySelector('.reply-count').href = `/posts/${post.id}`
+    showThread(item, { replyCount: 0, lastActivityAt: post.createdAt })
     if (post.attachment) item.querySelector('.post-body').after(attachmentElement(post.attachment))
     if (post.authorId === viewerId) {
       item.querySelector('.own-actions').hidden = false
@@ -163,6 +178,15 @@
   })
   source.addEventListener('deleted', (message) => {
     const event = parse(message)
-    if (event) onDeleted(event.id)
+    if (!event) return
+    onDeleted(event.id)
+    const parent = event.thread && document.getElementById(`post-${event.thread.id}`)
+    if (parent) showThread(parent, event.thread)
+  })
+  // A reply (shown on its post's page): the board only counts it.
+  source.addEventListener('replied', (message) => {
+    const event = parse(message)
+    const item = event && document.getElementById(`post-${event.thread.id}`)
+    if (item) showThread(item, event.thread)
   })
 })()

@@ -147,7 +147,35 @@ describe('post HTML cache', () => {
 
 describe('createPostListRenderer', () => {
   const viewer = { id: 2, isAdmin: false, csrfTokenHtml: 'token' }
-  const row = { id: 1, authorId: 1, authorName: 'a', body: 'x', createdAt: 0, updatedAt: null }
+  const row = {
+    id: 1,
+    authorId: 1,
+    authorName: 'a',
+    body: 'x',
+    createdAt: 0,
+    updatedAt: null,
+    parentId: null,
+    quoteId: null,
+    deletedAt: null,
+    replyCount: 0,
+    lastActivityAt: 0,
+  }
+
+  it('shows the reply count and latest activity as they are now, with the post kept', () => {
+    const renderer = createPostListRenderer()
+    const before = renderer.render([row], viewer)
+    expect(before).toContain('<a class="reply-link" href="/posts/1#reply-form">Reply</a>')
+    expect(before).toContain('<a class="reply-count" href="/posts/1">0 replies</a>')
+    const after = renderer.render([{ ...row, replyCount: 1, lastActivityAt: 60_000 }], viewer)
+    expect(after).toContain('>1 reply</a>')
+    expect(after).toContain('<time datetime="1970-01-01T00:01:00.000Z">')
+    expect(renderer.size).toBe(1)
+    const placeholder = renderer.render([{ ...row, body: '', authorId: null, deletedAt: 5, replyCount: 2 }], viewer)
+    expect(placeholder).toContain('This post was deleted.')
+    expect(placeholder).toContain('>2 replies</a>')
+    expect(placeholder).not.toContain('reply-link')
+    expect(placeholder).not.toContain('_csrf')
+  })
 
   it('keeps at most the given number of posts', () => {
     const renderer = createPostListRenderer(2)

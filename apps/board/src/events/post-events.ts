@@ -30,13 +30,42 @@ export const PostSnapshot = Type.Object({
   updatedAt: Type.Union([Type.Number(), Type.Null()]),
   /** Sent with `created` when the post shows a media file; absent otherwise. */
   attachment: Type.Optional(AttachmentSnapshot),
+  /** A reply's post (absent or null for a top-level post). */
+  parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  /** The reply a reply quotes, with its author and text as they were when this reply was made. */
+  quote: Type.Optional(
+    Type.Object({
+      id: Type.Integer({ minimum: 1 }),
+      authorName: Type.Union([Type.String(), Type.Null()]),
+      body: Type.String(),
+    }),
+  ),
 })
 export type PostSnapshot = Static<typeof PostSnapshot>
+
+/** A top-level post's reply count and latest activity after a reply came or went (the board shows both). */
+export const ThreadSnapshot = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  replyCount: Type.Integer({ minimum: 0 }),
+  lastActivityAt: Type.Number(),
+})
+export type ThreadSnapshot = Static<typeof ThreadSnapshot>
 
 export const PostEvent = Type.Union([
   Type.Object({ type: Type.Literal('created'), post: PostSnapshot }),
   Type.Object({ type: Type.Literal('updated'), post: PostSnapshot }),
-  Type.Object({ type: Type.Literal('deleted'), id: Type.Integer({ minimum: 1 }) }),
+  /**
+   * A post or reply went. `thread`: the counts of the reply's post after it (absent for a top-level post);
+   * `placeholder`: the post had replies, so it stays as a "deleted post" above them.
+   */
+  Type.Object({
+    type: Type.Literal('deleted'),
+    id: Type.Integer({ minimum: 1 }),
+    thread: Type.Optional(ThreadSnapshot),
+    placeholder: Type.Optional(Type.Boolean()),
+  }),
+  /** A new reply (`post`, with `parentId`) and its post's counts after it: post pages append it, the board counts it. */
+  Type.Object({ type: Type.Literal('replied'), post: PostSnapshot, thread: ThreadSnapshot }),
 ])
 export type PostEvent = Static<typeof PostEvent>
 

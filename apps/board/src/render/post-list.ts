@@ -9,6 +9,10 @@
  * because it is no longer among the rows. Only the per-viewer part — which actions to show, and the
  * viewer's CSRF token inside them — is put together per request, from cached pieces.
  *
+ * A post's reply count and latest activity change with every reply, so that line is built per request
+ * (threadLine, a few string joins) rather than kept: counts are never stale, and a new reply does not
+ * rebuild the post's body. A deleted post kept for its replies shows as a short placeholder.
+ *
  * The markup matches what board.js builds from `<template id="post-template">` for live updates.
  * @module
  */
@@ -104,6 +108,28 @@ function build(post: PostRow, attachment: PostAttachmentRow | undefined): Entry 
   }
 }
 
+/** "Reply", the reply count and the latest activity of a top-level post (its page has the replies). */
+export function threadLine(post: PostRow): string {
+  const id = post.id
+  const count = post.replyCount
+  const reply = post.deletedAt === null ? `<a class="reply-link" href="/posts/${id}#reply-form">Reply</a> · ` : ''
+  return (
+    `  <p class="post-thread">${reply}<a class="reply-count" href="/posts/${id}">${count} ${count === 1 ? 'reply' : 'replies'}</a>` +
+    ` · <span class="last-activity">latest activity <time datetime="${new Date(post.lastActivityAt).toISOString()}">` +
+    `${escapeHtml(formatTime(post.lastActivityAt))}</time></span></p>\n`
+  )
+}
+
+/** A deleted post that keeps its replies: no author, text or actions, only the way to its replies. */
+function placeholderHtml(post: PostRow): string {
+  return (
+    `<li class="post deleted-post" id="post-${post.id}" data-post-id="${post.id}">\n` +
+    '  <p class="deleted-note">This post was deleted.</p>\n' +
+    threadLine(post) +
+    '</li>\n'
+  )
+}
+
 function matches(entry: Entry, post: PostRow, attachment: PostAttachmentRow | undefined): boolean {
   return (
     entry.attachment === attachmentKey(attachment) &&
@@ -143,9 +169,13 @@ export function createPostListRenderer(maxEntries = 2048): PostListRenderer {
       const attachmentOf = new Map(attachments.map((attachment) => [attachment.postId, attachment]))
       let html = ''
       for (const post of posts) {
+        if (post.deletedAt !== null) {
+          html += placeholderHtml(post)
+          continue
+        }
         const entry = entryFor(post, attachmentOf.get(post.id))
         const actions = post.authorId === viewer.id ? entry.own : viewer.isAdmin ? entry.moderate : entry.report
-        html += entry.head + actions[0] + viewer.csrfTokenHtml + actions[1]
+        html += entry.head + threadLine(post) + actions[0] + viewer.csrfTokenHtml + actions[1]
       }
       return html
     },

@@ -10,6 +10,7 @@ import { ErrorCode, isParleyError, ParleyError } from '@parley/protocol'
 import type { PostRow, Storage } from '@parley/storage'
 import { Type } from 'typebox'
 import type { PostEvents } from '../events/post-events.js'
+import { deletionEvents } from '../events/reply-events.js'
 import { presentPost } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
 import { requireAdmin, requireUser } from '../plugins/session.js'
@@ -46,7 +47,8 @@ export function reasonError(error: unknown): FieldErrors | null {
 export const moderationRoutes: BoardPlugin<ModerationRoutesOptions> = async (app, { auth, storage, events }) => {
   async function existingPost(id: number): Promise<PostRow> {
     const post = await storage.posts.getPost(id)
-    if (!post) throw notFound()
+    // A deleted post kept as a placeholder above its replies has nothing left to report or delete.
+    if (!post || post.deletedAt !== null) throw notFound()
     return post
   }
 
@@ -152,10 +154,14 @@ export const moderationRoutes: BoardPlugin<ModerationRoutesOptions> = async (app
       }
       request.log.info({ postId: post.id, authorId: post.authorId }, 'post deleted by a moderator')
       // The delete is saved: a bus that refuses the live update (Redis down) must not turn it into an error page.
-      await events.publish({ type: 'deleted', id: post.id }).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'live update not published: the delete is saved')
-      })
-      return reply.redirect(returnTo === '/admin/reports' ? '/admin/reports?done=deleted' : '/', 303)
+      for (const event of await deletionEvents(storage, post)) {
+        await events.publish(event).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'live update not published: the delete is saved')
+        })
+      }
+      if (returnTo === '/admin/reports') return reply.redirect('/admin/reports?done=deleted', 303)
+      // A reply's moderator goes back to the reply's post.
+      return reply.redirect(post.parentId === null ? '/' : `/posts/${post.parentId}`, 303)
     },
   )
 }

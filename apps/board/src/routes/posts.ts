@@ -1,6 +1,7 @@
 /**
- * The board: newest posts first with stable cursor pages (`?before=<id>`), posting, and editing or
- * deleting one's own posts. Every change is published on the PostEvents bus for live pages.
+ * The board: newest posts first with stable cursor pages (`?before=<id>`), each with its reply count and
+ * latest activity, posting, and editing or deleting one's own posts and replies (a post's page and its
+ * replies: routes/post-page.ts). Every change is published on the PostEvents bus for live pages.
  * Forms follow Post/Redirect/Get; a rejected post re-renders the page with the text kept.
  * @module
  */
@@ -9,6 +10,7 @@ import type { PostRow, Storage } from '@parley/storage'
 import { Type } from 'typebox'
 import { type AttachmentDraft, chooseAttachment, MAX_ALT_LENGTH } from '../attachments/choose.js'
 import type { PostEvent, PostEvents } from '../events/post-events.js'
+import { deletionEvents } from '../events/reply-events.js'
 import { RETURNING_COOKIE } from '../http/cookies.js'
 import { presentPost, snapshotOf } from '../http/present.js'
 import type { AnyReply, AnyRequest, BoardPlugin } from '../http/types.js'
@@ -18,6 +20,7 @@ import { requireUser } from '../plugins/session.js'
 import { createPostListRenderer, escapeHtml } from '../render/post-list.js'
 import type { ChatPanelView } from './chat.js'
 import { CsrfOnlyBody, type FieldErrors, field, normalizeNewlines } from './forms.js'
+import { postPageRoutes } from './post-page.js'
 
 export const PAGE_SIZE = 50
 export const MAX_POST_LENGTH = 4000
@@ -75,6 +78,11 @@ async function normalizeBody(request: AnyRequest): Promise<void> {
   if (body && typeof body.body === 'string') body.body = normalizeNewlines(body.body)
 }
 
+/** Where a post is shown: a top-level post on the board, a reply on its post's page. */
+function placeOf(post: PostRow): string {
+  return post.parentId === null ? `/#post-${post.id}` : `/posts/${post.parentId}#post-${post.id}`
+}
+
 function notFound(): ParleyError {
   return new ParleyError(ErrorCode.NotFound, 'There is no such post (it may have been deleted).')
 }
@@ -89,6 +97,7 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
   // not be used anyway, as every entry is checked against the row it is rendered for.
   const unsubscribe = events.subscribe((event) => postList.forget(event.type === 'deleted' ? event.id : event.post.id))
   app.addHook('onClose', async () => unsubscribe())
+  await app.register(postPageRoutes, { storage, events, now, maxLength: MAX_POST_LENGTH })
 
   async function renderBoard(
     request: AnyRequest,
@@ -185,11 +194,12 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
   app.get('/posts/:id/edit', { schema: { params: PostParams } }, async (request, reply) => {
     const post = await ownPost(request, request.params.id)
     return reply.view('edit', {
-      title: 'Edit post',
+      title: post.parentId === null ? 'Edit post' : 'Edit reply',
       post: presentPost(post, post.authorId),
       body: post.body,
       errors: {},
       maxLength: MAX_POST_LENGTH,
+      backHref: placeOf(post),
     })
   })
 
@@ -201,11 +211,12 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
       if (request.validationError) {
         const text = field(request.body, 'body')
         return reply.code(400).view('edit', {
-          title: 'Edit post',
+          title: post.parentId === null ? 'Edit post' : 'Edit reply',
           post: presentPost(post, post.authorId),
           body: text,
           errors: { body: bodyError(text) },
           maxLength: MAX_POST_LENGTH,
+          backHref: placeOf(post),
         })
       }
       const user = requireUser(request)
@@ -213,16 +224,16 @@ export const postsRoutes: BoardPlugin<PostsRoutesOptions> = async (
       if (!updated) throw notFound() // deleted in between
       request.log.info({ postId: post.id }, 'post edited')
       await announce(request, { type: 'updated', post: snapshotOf(updated) })
-      return reply.redirect(`/#post-${post.id}`, 303)
+      return reply.redirect(placeOf(post), 303)
     },
   )
 
   app.post('/posts/:id/delete', { schema: { params: PostParams, body: CsrfOnlyBody } }, async (request, reply) => {
     const user = requireUser(request)
     const post = await ownPost(request, request.params.id)
-    if (!(await storage.posts.deletePost(post.id, user.id))) throw notFound()
-    request.log.info({ postId: post.id }, 'post deleted')
-    await announce(request, { type: 'deleted', id: post.id })
-    return reply.redirect('/', 303)
+    if (!(await storage.posts.deletePost(post.id, user.id, now()))) throw notFound()
+    request.log.info({ postId: post.id, parentId: post.parentId }, 'post deleted')
+    for (const event of await deletionEvents(storage, post)) await announce(request, event)
+    return reply.redirect(post.parentId === null ? '/' : `/posts/${post.parentId}`, 303)
   })
 }
