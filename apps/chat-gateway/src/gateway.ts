@@ -37,6 +37,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics.js'
 import { OnlineIndex } from './online-index.js'
 import { createPresenceTracker } from './presence.js'
 import { DEFAULT_PRESENCE_TICK_MS, PresenceFanout } from './presence-fanout.js'
+import { forwardNotifications } from './notifications.js'
 import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
@@ -159,6 +160,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     localUsers: () => ctx.registry.userCount,
     pendingMessages: () => deps.storage.messages.countPending(),
   })
+  // Board mentions and replies, as a line in the user's open chat (notifications.ts).
+  const notifications = await forwardNotifications(bus, registry, metrics, busLog)
   const unsubscribers = [
     events.subscribe((event) => deliverLocally(ctx, event)),
     revocations.subscribe((event) => endRevokedSessions(ctx, event)),
@@ -168,7 +171,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     for (const unsubscribe of unsubscribers) unsubscribe()
     ctx.redelivery.close()
     await cluster.directory.stop()
-    await Promise.all([events.close(), revocations.close()])
+    await Promise.all([events.close(), revocations.close(), notifications.close()])
     if (ownCluster) await cluster.close()
     if (ownBus) await bus.close()
   }
