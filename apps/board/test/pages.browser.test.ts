@@ -29,8 +29,10 @@ import { REPO_MEDIA } from './support.js'
 interface Seeded {
   /** alice's post, in every formatting of the subset. */
   alicePost: number
-  /** bob's post (alice may report it, the admin moderate it). */
+  /** bob's post (alice may report it, the admin moderate it), with two replies. */
   bobPost: number
+  /** alice's reply to bob's post. */
+  reply: number
 }
 
 type Viewer = 'visitor' | 'alice' | 'admin'
@@ -57,6 +59,8 @@ const PAGES: PageCase[] = [
   { name: 'account', as: 'alice', path: () => '/account' },
   { name: 'edit', as: 'alice', path: (seeded) => `/posts/${seeded.alicePost}/edit` },
   { name: 'report', as: 'alice', path: (seeded) => `/posts/${seeded.bobPost}/report` },
+  { name: 'post', as: 'alice', path: (seeded) => `/posts/${seeded.bobPost}`, act: waitForLive },
+  { name: 'post-quote', as: 'alice', path: (seeded) => `/posts/${seeded.bobPost}?quote=${seeded.reply}` },
   { name: 'search', as: 'alice', path: () => '/search?q=hello' },
   { name: 'board-admin', as: 'admin', path: () => '/' },
   { name: 'admin-reports', as: 'admin', path: () => '/admin/reports' },
@@ -94,6 +98,11 @@ async function onlineAs(page: Page, username: string): Promise<void> {
     .locator('[data-role="status"]', { hasText: `Online as ${username}` })
     .first()
     .waitFor()
+}
+
+/** The post page's live status shows once its event stream is open. */
+async function waitForLive(page: Page): Promise<void> {
+  await page.locator('#live-status', { hasText: 'Live' }).waitFor()
 }
 
 async function openConversationWithBob(page: Page): Promise<void> {
@@ -189,6 +198,23 @@ beforeAll(async () => {
   const bobPost = (await storage.posts.createPost(bob, 'Hello from bob, with a question about the board.', now)).id
   const alicePost = (await storage.posts.createPost(alice, RICH_POST, now + 1)).id
   await storage.reports.create({ postId: bobPost, reporterId: alice, reason: 'Looks like spam', createdAt: now })
+  // Two replies to bob's post, the second quoting the first (the post page).
+  const reply = (
+    await storage.posts.createReply({
+      parentId: bobPost,
+      authorId: alice,
+      body: 'A *reply* from alice.',
+      quoteId: null,
+      createdAt: now + 2,
+    })
+  ).id
+  await storage.posts.createReply({
+    parentId: bobPost,
+    authorId: bob,
+    body: 'Thanks, alice!',
+    quoteId: reply,
+    createdAt: now + 3,
+  })
   // bob was online a minute ago (so he is among alice's recent contacts) and left her a message.
   await storage.presence.closePresence(await storage.presence.openPresence(bob, 'gw-old', now - 120_000), now - 60_000)
   await storage.messages.storeMessage({
@@ -198,7 +224,7 @@ beforeAll(async () => {
     body: CHAT_WITH_LINKS,
     createdAt: now,
   })
-  seeded = { alicePost, bobPost }
+  seeded = { alicePost, bobPost, reply }
   browser = await launchChromium(site.certs.cert)
   await mkdir(PAGE_SCREENSHOTS, { recursive: true })
 }, 120_000)
