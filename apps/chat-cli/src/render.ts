@@ -8,6 +8,7 @@ import {
   type ByeReason,
   type ClientMessage,
   ErrorCode,
+  describeNotification,
   MAX_TEXT_LENGTH,
   type ServerMessage,
   type ServerMessageOf,
@@ -178,6 +179,9 @@ export function eventLines(event: ServerMessage): Line[] {
       return [notice(`${sanitize(event.user)} declined private messaging`)]
     case 'bye':
       return [byeLine(event.reason)]
+    case 'notification':
+      // `hans mentioned you on the board: <first words>` (issue 17); the words are another user's text.
+      return [notice(sanitize(describeNotification(event)))]
     case 'error':
       return errorLines(event)
     default:

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Auth, createAuth } from '@parley/auth'
+import { createMemoryBus } from '@parley/bus'
 import { type CertFiles, ensureCerts } from '@parley/certs'
 import { openStorage, type Storage } from '@parley/storage'
 import { TestClock } from '@parley/testing'
@@ -24,6 +25,8 @@ export class RealGateway {
   readonly clock: TestClock
   config: GatewayConfig
   gateway: Gateway | null = null
+  /** The gateway's bus: a test publishes on it what the board would (notifications). */
+  readonly bus = createMemoryBus()
 
   private constructor(
     dir: string,
@@ -85,6 +88,7 @@ export class RealGateway {
       auth: this.auth,
       tls: { key: this.certs.key, cert: this.certs.cert },
       now: this.clock.now,
+      bus: this.bus,
     })
     // Later restarts reuse the port, so clients reconnect to the same address.
     this.config = { ...this.config, port: this.gateway.port }
@@ -102,6 +106,7 @@ export class RealGateway {
 
   async close(): Promise<void> {
     await this.stop()
+    await this.bus.close()
     await this.storage.close()
     await rm(this.dir, { recursive: true, force: true })
   }
