@@ -7,31 +7,30 @@
  * @module
  */
 import type { ClientMessage } from '@parley/protocol'
-import type { Connection } from './connection.js'
+import type { SignedInConnection, SignedInUser } from './connection-types.js'
 import type { GatewayContext } from './context.js'
 
 /** Last-seen is written at most this often per connection (the board writes it at most once a minute too). */
 const TOUCH_INTERVAL_MS = 60_000
 
-export function isUserActivity(conn: Connection, frame: ClientMessage): boolean {
-  // Before sign-in nothing is: the sign-in window runs from the connection, whatever is sent.
-  if (!conn.user) return false
+/** Before sign-in (`user` null) nothing is: the sign-in window runs from the connection, whatever is sent. */
+export function isUserActivity(user: SignedInUser | null, frame: ClientMessage): boolean {
+  if (!user) return false
   if (frame.type === 'received') return false
-  if (frame.type === 'private_answer' && conn.user?.kind === 'cookie') return false
+  if (frame.type === 'private_answer' && user.kind === 'cookie') return false
   return true
 }
 
-const lastTouched = new WeakMap<Connection, number>()
+const lastTouched = new WeakMap<SignedInConnection, number>()
 
 /** Refreshes the signed-in session's last-seen for a user action; never fails the command. */
-export function recordActivity(ctx: GatewayContext, conn: Connection, frame: ClientMessage): void {
-  const user = conn.user
-  if (!user || !isUserActivity(conn, frame)) return
+export function recordActivity(ctx: GatewayContext, conn: SignedInConnection, frame: ClientMessage): void {
+  if (!isUserActivity(conn.user, frame)) return
   const at = ctx.now()
   const last = lastTouched.get(conn)
   if (last !== undefined && at - last < TOUCH_INTERVAL_MS) return
   lastTouched.set(conn, at)
   ctx.auth
-    .touchSession(user.token)
+    .touchSession(conn.user.token)
     .catch((error: unknown) => conn.log.warn({ err: error }, 'session activity could not be recorded'))
 }

@@ -6,10 +6,9 @@
  * connections this instance really has.
  * @module
  */
-import { pushPending } from './commands/messaging.js'
-import type { GatewayContext } from './context.js'
+import type { GatewayState } from './gateway-state.js'
 
-export function catchUp(ctx: GatewayContext): void {
+export function catchUp(ctx: GatewayState): void {
   ctx.log.info({ connections: ctx.registry.userCount }, 'bus reconnected: catching up from storage')
   // Presence events published while the bus was away were missed: reload who is online.
   void ctx.cluster.directory
@@ -25,11 +24,13 @@ export function catchUp(ctx: GatewayContext): void {
  * skipped). Also run on every instance when a dead gateway was swept: it may have stored and
  * acknowledged messages without publishing them.
  */
-export function repushPending(ctx: GatewayContext): void {
-  const conns = [...ctx.connections].filter((conn) => conn.user && !conn.ended)
+export function repushPending(ctx: GatewayState): void {
+  const conns = [...ctx.connections].filter((conn) => !conn.ended)
   for (const conn of conns) {
-    pushPending(ctx, conn).catch((error: unknown) =>
-      conn.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),
-    )
+    conn.offline
+      ?.pushPending()
+      .catch((error: unknown) =>
+        conn.log.warn({ err: error }, 'catch-up push failed: the client gets its queue at its next sign-in'),
+      )
   }
 }

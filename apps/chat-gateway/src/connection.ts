@@ -16,35 +16,40 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from '@parley/protocol'
+import type { ChatMessageRow } from '@parley/storage'
 import type { Logger } from 'pino'
 import { WebSocket } from 'ws'
 import { isUserActivity } from './activity.js'
 import { byeMessage, CloseCode, closeCodeFor } from './close-codes.js'
-import { dispatch } from './commands/index.js'
-import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS } from './config.js'
-import type { GatewayContext } from './context.js'
+import { DEFAULT_SIGN_IN_TIMEOUT_SECONDS, type GatewayConfig } from './config.js'
+import type { Connection, Dispatch, SignedInConnection, SignedInUser, UpgradeInfo } from './connection-types.js'
 import { toErrorFrame } from './error-frame.js'
+import type { GatewayMetrics } from './metrics.js'
+import { OfflineQueue } from './offline-queue.js'
 import { TokenBucket } from './rate-limit.js'
-import type { SessionKind } from './registry.js'
 import { SlowConsumerCheck } from './slow-consumer.js'
-import { MAX_UNCONFIRMED } from './unconfirmed.js'
+import type { TurnCorker } from './turn-corker.js'
+import type { UserRateLimits } from './user-rate.js'
 
-/** Facts from the HTTP upgrade, checked before the WebSocket was accepted. */
-export interface UpgradeInfo {
-  ip: string | null
-  userAgent: string | null
-  origin: string | null
-  /** The board session of the `__Host-parley` cookie, authenticated at the upgrade (allowed Origins only). */
-  cookieSession: { token: string; userId: number } | null
-}
-
-export interface SignedInUser {
-  userId: number
-  username: string
-  /** The session token (kept to re-check the session at each heartbeat; never logged). */
-  token: string
-  sessionHash: string
-  kind: SessionKind
+/**
+ * What a connection needs from its gateway. Defined here (the gateway's state satisfies it) so the
+ * connection never imports the gateway, nor the commands: the dispatcher is handed in.
+ */
+export interface ConnectionHost {
+  readonly config: GatewayConfig
+  readonly metrics: GatewayMetrics
+  readonly log: Logger
+  readonly now: () => number
+  readonly corker: TurnCorker
+  /** Rate limits per user across their connections here; null: none. */
+  readonly userRates: UserRateLimits | null
+  readonly dispatch: Dispatch
+  /** Up to `limit` of a user's queued messages, oldest first. */
+  pendingMessages(userId: number, limit: number): Promise<ChatMessageRow[]>
+  /** The connection signed in: register it for deliveries here. */
+  registerSignedIn(conn: WebSocketConnection, user: SignedInUser): void
+  /** The connection is gone (signed in or not): forget it, and release the user's presence if it was signed in. */
+  released(conn: WebSocketConnection, reason: string): void
 }
 
 /** Malformed frames in a row before the connection is closed with 1008. */
@@ -67,25 +72,15 @@ function requestId(raw: string): string | undefined {
   }
 }
 
-export class Connection {
+export class WebSocketConnection implements Connection {
   readonly connId = randomUUID()
   readonly ws: WebSocket
   readonly upgrade: UpgradeInfo
-  readonly #ctx: GatewayContext
-  user: SignedInUser | null = null
+  readonly #host: ConnectionHost
+  #user: SignedInUser | null = null
+  #offline: OfflineQueue | null = null
   /** Cleared at each heartbeat ping, set by the pong. */
   alive = true
-  /** Message ids pushed on this connection that the client has not confirmed with `received`. */
-  readonly outstanding = new Set<number>()
-  /** The offline queue held more than one batch: push the next once this one is confirmed. */
-  morePending = false
-  /**
-   * Live messages are not pushed but left queued while older queued ones are still being pushed
-   * (from sign-in until the queue is empty), so everything arrives in the order stored.
-   */
-  holdLive = true
-  /** A live message was left queued since the last queue push began. */
-  missedLive = false
   readonly #slow: SlowConsumerCheck
   readonly #bucket: TokenBucket
   #rateViolations = 0
@@ -103,13 +98,13 @@ export class Connection {
   /** The TLS socket under `ws`, corked per turn so that this turn's frames leave in one write. */
   readonly #socket: Duplex | null
 
-  constructor(ctx: GatewayContext, ws: WebSocket, upgrade: UpgradeInfo, socket: Duplex | null = null) {
-    this.#ctx = ctx
+  constructor(host: ConnectionHost, ws: WebSocket, upgrade: UpgradeInfo, socket: Duplex | null = null) {
+    this.#host = host
     this.ws = ws
     this.#socket = socket
     this.upgrade = upgrade
-    this.#bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst, ctx.now())
-    this.#slow = new SlowConsumerCheck(ctx.config.maxBufferedBytes)
+    this.#bucket = new TokenBucket(host.config.ratePerSecond, host.config.rateBurst, host.now())
+    this.#slow = new SlowConsumerCheck(host.config.maxBufferedBytes)
     ws.on('message', (data, isBinary) => this.#onFrame(data as Buffer, isBinary))
     ws.on('pong', () => {
       this.alive = true
@@ -123,13 +118,18 @@ export class Connection {
     this.resetInactivity()
   }
 
+  /** The signed-in user, or null before sign-in. */
+  get user(): SignedInUser | null {
+    return this.#user
+  }
+
   /**
    * A logger bound to this connection (and to its user once signed in). Made when used, not kept: a
    * pino child per connection was a large part of what an idle connection cost, and logging is rare.
    */
   get log(): Logger {
-    const bindings = this.user ? { connId: this.connId, userId: this.user.userId } : { connId: this.connId }
-    return this.#ctx.log.child(bindings)
+    const bindings = this.#user ? { connId: this.connId, userId: this.#user.userId } : { connId: this.connId }
+    return this.#host.log.child(bindings)
   }
 
   /** True once the connection is ending: no new sign-in, no more frames processed. */
@@ -137,18 +137,45 @@ export class Connection {
     return this.#ended
   }
 
-  signIn(user: SignedInUser): void {
-    this.user = user
-    this.#signedInAt = this.#ctx.now()
+  /** Why the connection ended (or is ending), for logs and the presence grace. */
+  get endReason(): string {
+    return this.#endReason ?? 'closed'
+  }
+
+  signedIn(): SignedInConnection | null {
+    // `user` and `offline` are set together in signIn and never cleared: this is then a SignedInConnection.
+    return this.#user && this.#offline ? (this as unknown as SignedInConnection) : null
+  }
+
+  signIn(user: SignedInUser): SignedInConnection {
+    this.#user = user
+    this.#offline = new OfflineQueue({
+      pending: (limit) => this.#host.pendingMessages(user.userId, limit),
+      send: (text) => {
+        if (!this.sendEncoded(text)) return false
+        this.#host.metrics.framesOut.inc({ type: 'message' })
+        return true
+      },
+      log: () => this.log,
+      ended: () => this.#ended,
+    })
+    this.#signedInAt = this.#host.now()
     this.resetInactivity()
-    this.#ctx.metrics.sessions.inc({ event: 'started' })
+    this.#host.metrics.sessions.inc({ event: 'started' })
     this.log.info({ kind: user.kind }, 'chat session started')
+    this.#host.registerSignedIn(this, user)
+    return this.signedIn()!
+  }
+
+  /** The offline-queue cursor (null before sign-in). */
+  get offline(): OfflineQueue | null {
+    return this.#offline
   }
 
   /** Sends a frame; a client whose unsent data passes the bound is cut off instead (slow consumer). */
   send(frame: ServerMessage): boolean {
     if (!this.sendEncoded(encode(frame))) return false
-    this.#ctx.metrics.framesOut.inc({ type: frame.type })
+    this.#host.metrics.framesOut.inc({ type: frame.type })
     return true
   }
 
@@ -159,31 +186,14 @@ export class Connection {
    */
   sendEncoded(text: string | Buffer): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false
-    if (this.#socket) this.#ctx.corker.cork(this.#socket)
+    if (this.#socket) this.#host.corker.cork(this.#socket)
     this.ws.send(text, { binary: false })
     return !this.checkSlowConsumer()
   }
 
-  /**
-   * Pushes a live chat message once per connection until the client confirms it. While older queued
-   * messages wait, or the connection holds MAX_UNCONFIRMED, it stays queued in storage instead and
-   * comes with the next queue push, in order.
-   */
+  /** A live chat message for this user (delivery.ts): pushed once until confirmed, in order with the queue. */
   pushMessage(frame: ServerMessageOf<'message'>, encoded?: string): void {
-    if (this.outstanding.has(frame.messageId)) return
-    if (this.holdLive || this.outstanding.size >= MAX_UNCONFIRMED) {
-      this.missedLive = true
-      this.morePending = true
-      return
-    }
-    this.pushQueued(frame, encoded)
-  }
-
-  /** Pushes a message of the offline queue (pushPending, oldest first) once until confirmed. */
-  pushQueued(frame: ServerMessageOf<'message'>, encoded?: string): void {
-    if (this.outstanding.has(frame.messageId)) return
-    this.outstanding.add(frame.messageId)
-    if (this.sendEncoded(encoded ?? encode(frame))) this.#ctx.metrics.framesOut.inc({ type: 'message' })
+    this.#offline?.pushLive(frame, encoded)
   }
 
   /**
@@ -209,7 +219,7 @@ export class Connection {
   bye(reason: ByeReason): void {
     if (this.#ended) return
     this.#endReason ??= reason
-    this.send({ type: 'bye', reason, message: byeMessage(reason, this.#ctx.config.timeoutSeconds) })
+    this.send({ type: 'bye', reason, message: byeMessage(reason, this.#host.config.timeoutSeconds) })
     this.log.info({ reason }, 'bye')
     this.close(closeCodeFor(reason), reason)
   }
@@ -240,10 +250,10 @@ export class Connection {
   resetInactivity(): void {
     clearTimeout(this.#inactivity)
     if (this.#ended) return
-    const timeoutMs = this.#ctx.config.timeoutSeconds * 1000
-    const windowMs = (this.#ctx.config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
+    const timeoutMs = this.#host.config.timeoutSeconds * 1000
+    const windowMs = (this.#host.config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
     const windowLeftMs = this.#openedAt + windowMs - performance.now()
-    if (this.user || timeoutMs <= windowLeftMs) {
+    if (this.#user || timeoutMs <= windowLeftMs) {
       this.#inactivity = setTimeout(() => this.bye('timeout'), timeoutMs)
       return
     }
@@ -274,7 +284,7 @@ export class Connection {
     try {
       frame = decodeClientMessage(raw)
     } catch (error) {
-      this.#ctx.metrics.framesIn.inc({ type: 'invalid' })
+      this.#host.metrics.framesIn.inc({ type: 'invalid' })
       this.#badFrames += 1
       if (this.#badFrames >= MAX_BAD_FRAMES) {
         this.log.info({ badFrames: this.#badFrames }, 'closed for repeated malformed frames')
@@ -285,15 +295,15 @@ export class Connection {
       return
     }
     this.#badFrames = 0
-    this.#ctx.metrics.framesIn.inc({ type: frame.type })
+    this.#host.metrics.framesIn.inc({ type: frame.type })
     const cost = frame.type === 'received' ? RECEIVED_COST : 1
-    const now = this.#ctx.now()
+    const now = this.#host.now()
     // One bucket per connection, and one per user shared by all of the user's connections here.
-    const userId = this.user?.userId
-    const userRates = userId === undefined ? null : this.#ctx.userRates
+    const userId = this.#user?.userId
+    const userRates = userId === undefined ? null : this.#host.userRates
     if (!this.#bucket.take(cost, now) || (userRates !== null && !userRates.take(userId!, cost, now))) {
       this.#rateViolations += 1
-      if (this.#rateViolations > this.#ctx.config.rateBurst) {
+      if (this.#rateViolations > this.#host.config.rateBurst) {
         this.log.info('closed for sending on while rate limited')
         this.close(CloseCode.PolicyViolation, 'Rate limit exceeded')
         return
@@ -321,34 +331,27 @@ export class Connection {
 
   async #run(frame: ClientMessage): Promise<void> {
     // Only what the user did: not `received` acks, nor a browser's automatic private-chat decline.
-    if (isUserActivity(this, frame)) this.resetInactivity()
+    if (isUserActivity(this.#user, frame)) this.resetInactivity()
     try {
-      await dispatch(this.#ctx, this, frame)
+      await this.#host.dispatch(this, frame)
     } catch (error) {
       this.sendError(error, 'id' in frame ? frame.id : undefined)
     }
   }
 
   /**
-   * Leaves the registry once: the user's last connection here closes their presence-history row,
-   * and the directory says whether it was their last anywhere (then everyone is told). While the
-   * gateway shuts down the directory keeps the entry until this instance's heartbeat expires, so a
-   * client that moves to another gateway in time never looks offline.
+   * Leaves the gateway once. The end-of-session line is logged here; what the user's presence does
+   * is the host's (history, directory, the grace before "logged out").
    */
   #release(): void {
     if (this.#released) return
     this.#released = true
     this.#ended = true
     clearTimeout(this.#inactivity)
-    this.#ctx.connections.delete(this)
-    const user = this.user
-    if (!user) return
-    this.#ctx.metrics.sessions.inc({ event: 'ended' })
-    this.log.info(
-      { durationMs: this.#ctx.now() - this.#signedInAt, reason: this.#endReason ?? 'closed' },
-      'chat session ended',
-    )
-    if (this.#ctx.registry.remove(user.userId, this.connId)) this.#ctx.presence.closeHistory(user.userId)
-    if (!this.#ctx.shuttingDown) this.#ctx.presence.release({ id: user.userId, username: user.username }, this.connId)
+    if (this.#user) {
+      this.#host.metrics.sessions.inc({ event: 'ended' })
+      this.log.info({ durationMs: this.#host.now() - this.#signedInAt, reason: this.endReason }, 'chat session ended')
+    }
+    this.#host.released(this, this.endReason)
   }
 }

@@ -8,9 +8,9 @@
 import { encode } from '@parley/protocol'
 import type { BusEvent } from './bus-events.js'
 import { repushPending } from './catch-up.js'
-import type { GatewayContext } from './context.js'
+import type { GatewayState } from './gateway-state.js'
 
-export function deliverLocally(ctx: GatewayContext, event: BusEvent): void {
+export function deliverLocally(ctx: GatewayState, event: BusEvent): void {
   if (event.kind === 'presence') {
     if (event.state === 'online') ctx.online.set({ id: event.userId, username: event.username })
     else ctx.online.delete(event.userId)

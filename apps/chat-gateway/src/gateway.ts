@@ -27,10 +27,13 @@ import { CHAT_EVENTS_CHANNEL, decodeBusEvent } from './bus-events.js'
 import { catchUp } from './catch-up.js'
 import { createMemoryCluster } from './cluster/memory-cluster.js'
 import type { ClusterState } from './cluster/types.js'
+import { createDispatcher } from './commands/index.js'
 import type { GatewayConfig } from './config.js'
-import { Connection, type UpgradeInfo } from './connection.js'
-import type { GatewayContext } from './context.js'
+import { WebSocketConnection } from './connection.js'
+import { createConnectionHost } from './connection-host.js'
+import type { UpgradeInfo } from './connection-types.js'
 import { deliverLocally } from './delivery.js'
+import type { GatewayState } from './gateway-state.js'
 import { startHeartbeat } from './heartbeat.js'
 import { DEFAULT_HOUSEKEEPING_INTERVAL_MS, startHousekeeping } from './housekeeping.js'
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js'
@@ -111,8 +114,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const events = await openTopic(bus, CHAT_EVENTS_CHANNEL, { decode: decodeBusEvent, logger: busLog })
   const revocations = await openTopic(bus, REVOKE_CHANNEL, { decode: decodeRevokeEvent, logger: busLog })
   const publish = createPublisher(events, metrics, log)
-  const registry = new Registry<Connection>()
-  const ctx: GatewayContext = {
+  const registry = new Registry<WebSocketConnection>()
+  const online = new OnlineIndex()
+  const redelivery = createRedelivery(events, () => bus.healthy, log)
+  const ctx: GatewayState = {
     config,
     storage: deps.storage,
     auth: deps.auth,
@@ -134,7 +139,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
             now,
           ),
     corker: new TurnCorker(),
-    online: new OnlineIndex(),
+    online,
+    onlinePage: (after, limit, hidden) => online.page(after, limit, hidden),
     presenceFrames: new PresenceFanout({
       registry,
       metrics,
@@ -151,7 +157,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       announce: () => !ctx.shuttingDown,
     }),
     publish,
-    redelivery: createRedelivery(events, () => bus.healthy, log),
+    async publishDelivery(event) {
+      if (!(await publish(event))) redelivery.add(event)
+    },
+    redelivery,
     shuttingDown: false,
   }
   metrics.observe({
@@ -160,6 +169,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     localUsers: () => ctx.registry.userCount,
     pendingMessages: () => deps.storage.messages.countPending(),
   })
+  const host = createConnectionHost(ctx, createDispatcher(ctx))
   // Board mentions and replies, as a line in the user's open chat (notifications.ts).
   const notifications = await forwardNotifications(bus, registry, metrics, busLog)
   const unsubscribers = [
@@ -264,7 +274,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
             ws.close(1001, 'shutdown')
             return
           }
-          const conn = new Connection(ctx, ws, info, socket)
+          const conn = new WebSocketConnection(host, ws, info, socket)
           ctx.connections.add(conn)
           conn.log.info({ ip: info.ip, origin, cookie: info.cookieSession !== null }, 'connection opened')
         })

@@ -6,14 +6,14 @@
  * @module
  */
 
-import type { Connection } from './connection.js'
-import type { GatewayContext } from './context.js'
+import type { WebSocketConnection } from './connection.js'
+import type { GatewayState } from './gateway-state.js'
 
-export function startHeartbeat(ctx: GatewayContext): () => void {
+export function startHeartbeat(ctx: GatewayState): () => void {
   let checking = false
 
   async function recheckSessions(): Promise<void> {
-    const byToken = new Map<string, Connection[]>()
+    const byToken = new Map<string, WebSocketConnection[]>()
     for (const conn of ctx.connections) {
       if (!conn.user || conn.ended) continue
       const list = byToken.get(conn.user.token) ?? []

@@ -7,7 +7,6 @@
  * @module
  */
 import { encode, type ServerMessageOf } from '@parley/protocol'
-import type { Connection } from './connection.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { Registry } from './registry.js'
 
@@ -34,7 +33,8 @@ function encodeChanges(changes: readonly PresenceChange[]): Buffer {
 }
 
 export interface PresenceFanoutOptions {
-  registry: Registry<Connection>
+  /** Who gets the frames: every signed-in connection of this instance. */
+  registry: Registry<{ sendEncoded(text: Buffer): boolean }>
   metrics: GatewayMetrics
   tickMs: number
   /** While true nothing is sent (the clients are leaving). */

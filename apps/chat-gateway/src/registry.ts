@@ -46,14 +46,6 @@ export class Registry<C> {
     return true
   }
 
-  has(userId: number, connId: string): boolean {
-    return this.#users.get(userId)?.connections.has(connId) ?? false
-  }
-
-  isOnline(userId: number): boolean {
-    return this.#users.has(userId)
-  }
-
   /** One user's connections with their sessions (an index lookup, not a scan). */
   entriesOf(userId: number): ConnectionEntry<C>[] {
     return [...(this.#users.get(userId)?.connections.values() ?? [])]
@@ -61,37 +53,6 @@ export class Registry<C> {
 
   connectionsOf(userId: number): C[] {
     return [...(this.#users.get(userId)?.connections.values() ?? [])].map((entry) => entry.connection)
-  }
-
-  /** True when the user is online under a session other than `sessionHash` (a second login elsewhere). */
-  onlineUnderOtherSession(userId: number, sessionHash: string): boolean {
-    const user = this.#users.get(userId)
-    if (!user) return false
-    for (const entry of user.connections.values()) if (entry.sessionHash !== sessionHash) return true
-    return false
-  }
-
-  /** The token-kind connections of one session, except `exceptConnId`: stale CLI sockets a resume replaces. */
-  tokenConnectionsOfSession(userId: number, sessionHash: string, exceptConnId: string): C[] {
-    const user = this.#users.get(userId)
-    if (!user) return []
-    return [...user.connections.values()]
-      .filter((entry) => entry.kind === 'token' && entry.sessionHash === sessionHash && entry.connId !== exceptConnId)
-      .map((entry) => entry.connection)
-  }
-
-  /** Every online user of this instance, ordered by name. */
-  onlineUsers(): { id: number; username: string }[] {
-    return [...this.#users.entries()]
-      .map(([id, user]) => ({ id, username: user.username }))
-      .sort((a, b) => a.username.localeCompare(b.username))
-  }
-
-  /** Every connection with its user, for heartbeats and shutdown. */
-  *entries(): IterableIterator<{ userId: number } & ConnectionEntry<C>> {
-    for (const [userId, user] of this.#users) {
-      for (const entry of user.connections.values()) yield { userId, ...entry }
-    }
   }
 
   /**

@@ -9,19 +9,18 @@
  */
 import type { RevokeEvent } from '@parley/auth'
 import type { ByeReason } from '@parley/protocol'
-import type { GatewayContext } from './context.js'
+import type { GatewayState } from './gateway-state.js'
 
 export function byeReasonFor(event: RevokeEvent): ByeReason {
   return event.reason === 'suspended' ? 'suspended' : 'revoked'
 }
 
 /** Says `bye` to this instance's connections of the revoked sessions (all of the user's for 'all'). */
-export function endRevokedSessions(ctx: GatewayContext, event: RevokeEvent): number {
+export function endRevokedSessions(ctx: GatewayState, event: RevokeEvent): number {
   const sessions = event.tokenHashes === 'all' ? null : new Set(event.tokenHashes)
   const reason = byeReasonFor(event)
   let ended = 0
-  for (const entry of [...ctx.registry.entries()]) {
-    if (entry.userId !== event.userId) continue
+  for (const entry of ctx.registry.entriesOf(event.userId)) {
     if (sessions && !sessions.has(entry.sessionHash)) continue
     if (entry.connection.ended) continue
     entry.connection.bye(reason)

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@parley/protocol'
 import { StorageError, StorageErrorCode } from '@parley/storage'
 import { afterEach, describe, expect, it } from 'vitest'
-import { OFFLINE_BATCH } from '../src/commands/messaging.js'
+import { OFFLINE_BATCH } from '../src/offline-queue.js'
 import { Harness, PASSWORD } from './helpers/harness.js'
 
 let h: Harness

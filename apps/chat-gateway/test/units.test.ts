@@ -16,31 +16,30 @@ describe('Registry', () => {
   it('reports the first and the last connection of a user', () => {
     const registry = new Registry<string>()
     expect(registry.add(1, 'hans', entry('a', 's1', 'cookie'))).toBe(true)
-    expect(registry.add(1, 'hans', entry('b', 's1', 'cookie'))).toBe(false)
+    expect(registry.add(1, 'hans', entry('b', 's2', 'token'))).toBe(false)
     expect(registry.connectionsOf(1)).toEqual(['a', 'b'])
+    expect(registry.entriesOf(1).map((e) => [e.connId, e.sessionHash, e.kind])).toEqual([
+      ['a', 's1', 'cookie'],
+      ['b', 's2', 'token'],
+    ])
+    expect([registry.userCount, registry.connectionCount]).toEqual([1, 2])
     expect(registry.remove(1, 'a')).toBe(false)
     expect(registry.remove(1, 'a')).toBe(false)
-    expect(registry.isOnline(1)).toBe(true)
+    expect(registry.connectionsOf(1)).toEqual(['b'])
     expect(registry.remove(1, 'b')).toBe(true)
-    expect(registry.isOnline(1)).toBe(false)
+    expect(registry.connectionsOf(1)).toEqual([])
     expect(registry.remove(2, 'x')).toBe(false)
+    expect([registry.userCount, registry.connectionCount]).toEqual([0, 0])
   })
 
-  it('tells other sessions and stale token connections apart', () => {
+  it('visits every connection with its user', () => {
     const registry = new Registry<string>()
     registry.add(1, 'hans', entry('cli', 's1'))
     registry.add(1, 'hans', entry('cli2', 's1'))
-    expect(registry.onlineUnderOtherSession(1, 's1')).toBe(false)
-    expect(registry.onlineUnderOtherSession(1, 's2')).toBe(true)
-    expect(registry.onlineUnderOtherSession(9, 's2')).toBe(false)
-    expect(registry.tokenConnectionsOfSession(1, 's1', 'cli2')).toEqual(['cli'])
     registry.add(2, 'anna', entry('c', 's3', 'cookie'))
-    expect(registry.tokenConnectionsOfSession(2, 's3', 'x')).toEqual([])
-    expect(registry.onlineUsers()).toEqual([
-      { id: 2, username: 'anna' },
-      { id: 1, username: 'hans' },
-    ])
-    expect([...registry.entries()].map((e) => [e.userId, e.connId])).toEqual([
+    const seen: [number, string][] = []
+    registry.forEachConnection((userId, connection) => seen.push([userId, connection]))
+    expect(seen).toEqual([
       [1, 'cli'],
       [1, 'cli2'],
       [2, 'c'],

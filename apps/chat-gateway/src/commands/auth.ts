@@ -8,17 +8,16 @@ import type { PublicUser } from '@parley/auth'
 import { ErrorCode, isParleyError, ParleyError, PROTOCOL_VERSION, WELCOME_ONLINE_LIMIT } from '@parley/protocol'
 import { CloseCode } from '../close-codes.js'
 import type { ClaimResult } from '../cluster/types.js'
-import type { Connection } from '../connection.js'
+import type { Connection } from '../connection-types.js'
 import type { GatewayContext } from '../context.js'
 import type { SessionKind } from '../registry.js'
-import type { Command } from './index.js'
-import { pushPending } from './messaging.js'
+import type { BeforeSignInCommand, Command } from './types.js'
 
 function alreadySignedIn(): ParleyError {
   return new ParleyError(ErrorCode.InvalidCommand, 'Already logged in on this connection')
 }
 
-export const lookup: Command<'lookup'> = async (ctx, conn, frame) => {
+export const lookup: BeforeSignInCommand<'lookup'> = async (ctx, conn, frame) => {
   const { username } = ctx.auth.normalizeUsername(frame.username)
   const exists = await ctx.auth.userExists(username)
   conn.send({ type: 'lookup', replyTo: frame.id, username, exists, canCreate: ctx.config.allowNewUsers })
@@ -28,8 +27,8 @@ function clientInfo(conn: Connection) {
   return { ip: conn.upgrade.ip, userAgent: conn.upgrade.userAgent }
 }
 
-export const login: Command<'login'> = async (ctx, conn, frame) => {
-  if (conn.user) throw alreadySignedIn()
+export const login: BeforeSignInCommand<'login'> = async (ctx, conn, frame) => {
+  if (conn.signedIn()) throw alreadySignedIn()
   let result: Awaited<ReturnType<typeof ctx.auth.login>> | undefined
   if (frame.create && !(await ctx.auth.userExists(frame.username))) {
     if (!ctx.config.allowNewUsers) {
@@ -56,8 +55,8 @@ export const login: Command<'login'> = async (ctx, conn, frame) => {
   await signIn(ctx, conn, user, { token: issued.token, kind: 'token', fresh: true }, frame.id)
 }
 
-export const resume: Command<'resume'> = async (ctx, conn, frame) => {
-  if (conn.user) throw alreadySignedIn()
+export const resume: BeforeSignInCommand<'resume'> = async (ctx, conn, frame) => {
+  if (conn.signedIn()) throw alreadySignedIn()
   if (frame.token !== undefined) {
     const found = await ctx.auth.authenticate(frame.token)
     if (!found) throw new ParleyError(ErrorCode.Unauthorized, 'Your session has ended. Please log in again')
@@ -72,7 +71,7 @@ export const resume: Command<'resume'> = async (ctx, conn, frame) => {
 }
 
 export const logout: Command<'logout'> = async (ctx, conn) => {
-  const user = conn.user!
+  const user = conn.user
   // A chat token ends with the chat; a browser's board session is the board's to end.
   if (user.kind === 'token') await ctx.auth.logout(user.token)
   conn.bye('logout')
@@ -141,20 +140,13 @@ async function signIn(
     return
   }
 
-  conn.signIn({
+  const signedIn = conn.signIn({
     userId: user.id,
     username: user.username,
     token: credentials.token,
     sessionHash,
     kind: credentials.kind,
   })
-  const firstHere = ctx.registry.add(user.id, user.username, {
-    connection: conn,
-    connId: conn.connId,
-    sessionHash,
-    kind: credentials.kind,
-  })
-  if (firstHere) ctx.presence.openHistory(user.id)
   if (credentials.kind === 'token' && !claim.first) {
     // A CLI reconnecting: its old socket of the same session (maybe on another instance) goes now.
     void ctx.publish({
@@ -168,8 +160,8 @@ async function signIn(
   }
   // The first page of who is online, from the in-memory index: read in the same turn as the
   // registration above, so a user missing from it is announced to this connection by its presence event.
-  const online = ctx.online.page(undefined, WELCOME_ONLINE_LIMIT, new Set([user.id, ...blockerIds]))
-  conn.send({
+  const online = ctx.onlinePage(undefined, WELCOME_ONLINE_LIMIT, new Set([user.id, ...blockerIds]))
+  signedIn.send({
     type: 'welcome',
     replyTo,
     v: PROTOCOL_VERSION,
@@ -181,12 +173,12 @@ async function signIn(
     ...(online.next === undefined ? {} : { onlineNext: online.next }),
     blocked,
   })
-  conn.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')
+  signedIn.log.info({ kind: credentials.kind, first: claim.first }, 'signed in')
   try {
-    await pushPending(ctx, conn)
+    await signedIn.offline.pushPending()
   } catch (error) {
     // Welcomed but without its queue: the client reconnects and resumes, which pushes it again.
-    conn.log.error({ err: error }, 'offline queue could not be pushed')
-    conn.close(CloseCode.InternalError, 'Internal error')
+    signedIn.log.error({ err: error }, 'offline queue could not be pushed')
+    signedIn.close(CloseCode.InternalError, 'Internal error')
   }
 }

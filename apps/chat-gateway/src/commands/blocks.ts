@@ -4,11 +4,11 @@
  * @module
  */
 import { ErrorCode, ParleyError } from '@parley/protocol'
-import type { Command } from './index.js'
-import { findUser, me } from './users.js'
+import type { Command } from './types.js'
+import { findUser } from './users.js'
 
 export const block: Command<'block'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const target = await findUser(ctx, frame.user)
   if (target.id === user.userId) {
     throw new ParleyError(ErrorCode.SelfTarget, 'You cannot block yourself', { user: target.username })
@@ -18,7 +18,7 @@ export const block: Command<'block'> = async (ctx, conn, frame) => {
 }
 
 export const unblock: Command<'unblock'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const target = await findUser(ctx, frame.user)
   if (!(await ctx.storage.blocks.unblock(user.userId, target.id))) {
     throw new ParleyError(ErrorCode.NotBlocked, `${target.username} was not blocked`, { user: target.username })

@@ -5,11 +5,10 @@
  * @module
  */
 import { ErrorCode, ParleyError } from '@parley/protocol'
-import type { Command } from './index.js'
-import { me } from './users.js'
+import type { Command } from './types.js'
 
 export const broadcast: Command<'broadcast'> = async (ctx, conn, frame) => {
-  const sender = me(conn)
+  const sender = conn.user
   const key = `${sender.userId}:${frame.id}`
   const [blockers, online] = await Promise.all([
     ctx.storage.blocks.blockersOf(sender.userId),

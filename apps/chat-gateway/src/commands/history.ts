@@ -2,13 +2,13 @@
  * `history`: the conversation with one user, newest first, paged by message id (browser panel).
  * @module
  */
-import type { Command } from './index.js'
-import { findUser, me } from './users.js'
+import type { Command } from './types.js'
+import { findUser } from './users.js'
 
 const DEFAULT_LIMIT = 50
 
 export const history: Command<'history'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const other = await findUser(ctx, frame.with)
   const rows = await ctx.storage.messages.conversation(user.userId, other.id, {
     limit: frame.limit ?? DEFAULT_LIMIT,

@@ -1,16 +1,12 @@
 /**
- * Routes a decoded frame to its command. Only `lookup`, `login` and `resume` work before sign-in.
+ * Routes a decoded frame to its command. Only `lookup`, `login` and `resume` work before sign-in;
+ * every other command runs with the connection's signed-in view. The gateway hands the dispatcher
+ * to each connection (connections do not import commands).
  * @module
  */
-import {
-  type ClientMessage,
-  type ClientMessageOf,
-  type ClientMessageType,
-  ErrorCode,
-  ParleyError,
-} from '@parley/protocol'
+import { type ClientMessage, ErrorCode, ParleyError } from '@parley/protocol'
 import { recordActivity } from '../activity.js'
-import type { Connection } from '../connection.js'
+import type { Connection, Dispatch } from '../connection-types.js'
 import type { GatewayContext } from '../context.js'
 import { login, logout, lookup, resume } from './auth.js'
 import { block, unblock } from './blocks.js'
@@ -20,17 +16,17 @@ import { message, received } from './messaging.js'
 import { whoelse, whoelsesince } from './presence.js'
 import { privateAnswer, startPrivate } from './private.js'
 import { limitSignInAttempt } from './sign-in-limits.js'
+import {
+  BEFORE_SIGN_IN,
+  type BeforeSignInCommand,
+  type BeforeSignInType,
+  type Command,
+  type SignedInType,
+} from './types.js'
 
-export type Command<T extends ClientMessageType> = (
-  ctx: GatewayContext,
-  conn: Connection,
-  frame: ClientMessageOf<T>,
-) => Promise<void>
+const BEFORE: { [T in BeforeSignInType]: BeforeSignInCommand<T> } = { lookup, login, resume }
 
-const COMMANDS: { [T in ClientMessageType]: Command<T> } = {
-  lookup,
-  login,
-  resume,
+const SIGNED_IN: { [T in SignedInType]: Command<T> } = {
   logout,
   whoelse,
   whoelsesince,
@@ -44,13 +40,23 @@ const COMMANDS: { [T in ClientMessageType]: Command<T> } = {
   private_answer: privateAnswer,
 }
 
-const BEFORE_SIGN_IN = new Set<ClientMessageType>(['lookup', 'login', 'resume'])
+type BeforeSignInFrame = Extract<ClientMessage, { type: BeforeSignInType }>
 
-export async function dispatch(ctx: GatewayContext, conn: Connection, frame: ClientMessage): Promise<void> {
-  if (!conn.user && !BEFORE_SIGN_IN.has(frame.type)) {
-    throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
+function isBeforeSignIn(frame: ClientMessage): frame is BeforeSignInFrame {
+  return (BEFORE_SIGN_IN as readonly string[]).includes(frame.type)
+}
+
+export function createDispatcher(ctx: GatewayContext): Dispatch {
+  return async (conn: Connection, frame: ClientMessage) => {
+    const signedIn = conn.signedIn()
+    if (isBeforeSignIn(frame)) {
+      if (frame.type !== 'resume') await limitSignInAttempt(ctx, conn, frame)
+      if (signedIn) recordActivity(ctx, signedIn, frame)
+      await (BEFORE[frame.type] as BeforeSignInCommand<typeof frame.type>)(ctx, conn, frame as never)
+      return
+    }
+    if (!signedIn) throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
+    recordActivity(ctx, signedIn, frame)
+    await (SIGNED_IN[frame.type] as Command<typeof frame.type>)(ctx, signedIn, frame as never)
   }
-  if (frame.type === 'lookup' || frame.type === 'login') await limitSignInAttempt(ctx, conn, frame)
-  recordActivity(ctx, conn, frame)
-  await (COMMANDS[frame.type] as Command<typeof frame.type>)(ctx, conn, frame as never)
 }

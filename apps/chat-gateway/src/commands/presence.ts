@@ -6,12 +6,12 @@
 import { ErrorCode, MAX_WHOELSE_PAGE, ParleyError } from '@parley/protocol'
 import { DEFAULT_WHOELSESINCE_MAX_SECONDS } from '../config.js'
 import { firstAfter } from '../online-index.js'
-import type { Command } from './index.js'
+import type { Command } from './types.js'
 import { boundedUserList, MAX_USERS_PER_REPLY } from './user-list.js'
-import { me, visibleOnline } from './users.js'
+import { visibleOnline } from './users.js'
 
 export const whoelse: Command<'whoelse'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const [blockers, online] = await Promise.all([
     ctx.storage.blocks.blockersOf(user.userId),
     ctx.cluster.directory.onlineUsers(),
@@ -42,7 +42,7 @@ function windowTooLong(maxSeconds: number): ParleyError {
 }
 
 export const whoelsesince: Command<'whoelsesince'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const maxSeconds = ctx.config.whoelsesinceMaxSeconds ?? DEFAULT_WHOELSESINCE_MAX_SECONDS
   if (frame.seconds > maxSeconds) throw windowTooLong(maxSeconds)
   const since = ctx.now() - frame.seconds * 1000

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto'
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { BusEvent } from '../bus-events.js'
 import type { GatewayContext } from '../context.js'
-import type { Command } from './index.js'
-import { findUser, me } from './users.js'
+import type { Command } from './types.js'
+import { findUser } from './users.js'
 
 function notEnabled(name: string): ParleyError {
   return new ParleyError(ErrorCode.PrivateNotEnabled, `Private messaging to ${name} is not enabled`, { user: name })
@@ -39,7 +39,7 @@ function observedHost(ip: string | null): string | null {
 }
 
 export const startPrivate: Command<'startprivate'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   const target = await findUser(ctx, frame.user)
   if (!(await mayTalkPrivately(ctx, user.userId, target.id))) throw notEnabled(target.username)
   const request = await ctx.cluster.privateRequests.open(
@@ -62,7 +62,7 @@ export const startPrivate: Command<'startprivate'> = async (ctx, conn, frame) =>
 }
 
 export const privateAnswer: Command<'private_answer'> = async (ctx, conn, frame) => {
-  const user = me(conn)
+  const user = conn.user
   if (frame.accept && !frame.endpoint) {
     throw new ParleyError(ErrorCode.BadMessage, 'Accepting a private chat needs the endpoint you listen on')
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { type ClientMessageOf, ErrorCode, isParleyError } from '@parley/protocol'
-import type { Connection } from '../connection.js'
+import type { Connection } from '../connection-types.js'
 import type { GatewayContext } from '../context.js'
 
 function accountKey(ctx: GatewayContext, username: string): string {

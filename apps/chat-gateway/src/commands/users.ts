@@ -6,7 +6,6 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import type { UserRow } from '@parley/storage'
 import type { OnlineUser } from '../cluster/types.js'
-import type { Connection, SignedInUser } from '../connection.js'
 import type { GatewayContext } from '../context.js'
 
 export function unknownUser(name: string): ParleyError {
@@ -53,12 +52,6 @@ export async function findRecipient(ctx: GatewayContext, name: string): Promise<
 
 export function forgetRecipient(ctx: GatewayContext, name: string): void {
   recipientCaches.get(ctx)?.delete(name)
-}
-
-/** The signed-in user of a connection; commands after sign-in only (the dispatcher guarantees it). */
-export function me(conn: Connection): SignedInUser {
-  if (!conn.user) throw new ParleyError(ErrorCode.Unauthorized, 'Log in first')
-  return conn.user
 }
 
 /** Online users (of every instance), minus `userId` itself and `hidden`, by name. */

@@ -1,0 +1,35 @@
+/**
+ * The gateway's side of each connection's life: a sign-in registers it for deliveries here (and
+ * opens the user's presence history on this instance with their first connection); its end takes
+ * it out again and releases it in the online directory, which decides whether the user went offline.
+ * @module
+ */
+import type { ConnectionHost } from './connection.js'
+import type { Dispatch } from './connection-types.js'
+import type { GatewayState } from './gateway-state.js'
+
+export function createConnectionHost(state: GatewayState, dispatch: Dispatch): ConnectionHost {
+  return {
+    config: state.config,
+    metrics: state.metrics,
+    log: state.log,
+    now: state.now,
+    corker: state.corker,
+    userRates: state.userRates,
+    dispatch,
+    pendingMessages: (userId, limit) => state.storage.messages.pendingMessages(userId, limit),
+    registerSignedIn(conn, user) {
+      const entry = { connection: conn, connId: conn.connId, sessionHash: user.sessionHash, kind: user.kind }
+      if (state.registry.add(user.userId, user.username, entry)) state.presence.openHistory(user.userId)
+    },
+    released(conn) {
+      state.connections.delete(conn)
+      const user = conn.user
+      if (!user) return
+      if (state.registry.remove(user.userId, conn.connId)) state.presence.closeHistory(user.userId)
+      // While the gateway shuts down the directory keeps the entry until this instance's heartbeat
+      // expires, so a client that moves to another gateway in time never looks offline.
+      if (!state.shuttingDown) state.presence.release({ id: user.userId, username: user.username }, conn.connId)
+    },
+  }
+}
