@@ -577,7 +577,8 @@ export interface NewNotification {
 /**
  * Mentions and replies addressed to a user (issue 17). `create` applies every rule in the same
  * statement, so no caller can forget one: nothing is stored for oneself, for a recipient who blocks
- * the actor, for an event the recipient turned off, or a second time for the same (recipient, kind, post).
+ * the actor, for an event the recipient turned off, or a second time for the same recipient and post
+ * (whatever the kind: a reply that also names the post's author notifies once).
  */
 export interface NotificationStore {
   /** The stored notification, or null when a rule above (or an unknown recipient, actor or post) left nothing to store. */

@@ -2,8 +2,8 @@ import type { Migration } from './types.js'
 
 /**
  * Notifications (issue 17): someone mentioned a user (`@name`) in a post or reply, or replied to the
- * user's post. One row per (recipient, kind, post): a post that names someone twice, or is stored
- * again by a retried request, notifies once. `post_id` is the post or reply that caused it (a reply
+ * user's post. One row per (recipient, post): a post that names someone twice, a reply that also
+ * names the post's author, or an edit of a post that notified already, notifies once. `post_id` is the post or reply that caused it (a reply
  * is a row of `posts`), so the notification goes when that post goes (CASCADE); the actor's account
  * going leaves it anonymised (SET NULL), like posts. `excerpt` is the first words, kept as written.
  *
@@ -23,7 +23,7 @@ export const notifications: Migration = {
       created_at INTEGER NOT NULL,
       read_at INTEGER
     );
-    CREATE UNIQUE INDEX notifications_once ON notifications (recipient_id, kind, post_id);
+    CREATE UNIQUE INDEX notifications_once ON notifications (recipient_id, post_id);
     CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
     CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read_at IS NULL;
     CREATE INDEX notifications_post ON notifications (post_id);
@@ -45,7 +45,7 @@ export const notifications: Migration = {
       created_at BIGINT NOT NULL,
       read_at BIGINT
     );
-    CREATE UNIQUE INDEX notifications_once ON notifications (recipient_id, kind, post_id);
+    CREATE UNIQUE INDEX notifications_once ON notifications (recipient_id, post_id);
     CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
     CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read_at IS NULL;
     CREATE INDEX notifications_post ON notifications (post_id);

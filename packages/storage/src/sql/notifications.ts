@@ -26,7 +26,7 @@ export interface CreateParams {
 
 /**
  * One statement: inserts only when the recipient is someone else, exists, does not block the actor,
- * and has this kind of event on (no preferences row: on); a repeat of (recipient, kind, post) is a no-op.
+ * and has this kind of event on (no preferences row: on); a second notification of the same post is a no-op.
  */
 export function insertNotification(p: CreateParams): string {
   return `INSERT INTO notifications (recipient_id, kind, actor_id, post_id, excerpt, created_at)
@@ -38,5 +38,5 @@ export function insertNotification(p: CreateParams): string {
     AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ${p.recipient} AND blocked_id = ${p.actor})
     AND coalesce((SELECT CASE ${p.kind} WHEN 'mention' THEN mention ELSE reply END
                   FROM notification_preferences WHERE user_id = ${p.recipient}), ${p.on}) = ${p.on}
-  ON CONFLICT (recipient_id, kind, post_id) DO NOTHING`
+  ON CONFLICT (recipient_id, post_id) DO NOTHING`
 }
