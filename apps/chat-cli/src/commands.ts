@@ -3,14 +3,14 @@
  * sockets, no terminal. Frames for the gateway come without an `id`; the client assigns one.
  * @module
  */
-import { type ClientMessageOf, MAX_TEXT_LENGTH } from '@parley/protocol'
+import { type ClientMessageOf, MAX_SEARCH_LENGTH, MAX_TEXT_LENGTH } from '@parley/protocol'
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 
 /** A request for the gateway, before the client gives it an id. */
 export type GatewayCommand = WithoutId<
   ClientMessageOf<
-    'message' | 'broadcast' | 'whoelse' | 'whoelsesince' | 'block' | 'unblock' | 'startprivate' | 'logout'
+    'message' | 'broadcast' | 'whoelse' | 'whoelsesince' | 'block' | 'unblock' | 'startprivate' | 'logout' | 'search'
   >
 >
 
@@ -35,6 +35,7 @@ export const COMMAND_NAMES = [
   'startprivate',
   'private',
   'stopprivate',
+  'search',
   'logout',
   'help',
 ] as const
@@ -60,6 +61,7 @@ export const HELP_TEXT: readonly string[] = [
   '  startprivate <user>        ask <user> for a direct, private link',
   '  private <user> <text>      send over the private link',
   '  stopprivate <user>         end the private link',
+  '  search <words>             find your own messages (sent or received) with these words',
   '  logout                     leave the chat',
   '  help                       show this list',
 ]
@@ -134,6 +136,12 @@ export function parseCommand(line: string): Command {
     case 'stopprivate': {
       const user = singleUser(rest)
       return user ? { kind: 'stopprivate', user } : INVALID
+    }
+    case 'search': {
+      const words = rest.trim()
+      if (words === '') return INVALID
+      if ([...words].length > MAX_SEARCH_LENGTH) return TOO_LONG
+      return { kind: 'gateway', frame: { type: 'search', words } }
     }
     case 'logout':
       return noArguments(rest) ? { kind: 'gateway', frame: { type: 'logout' } } : INVALID

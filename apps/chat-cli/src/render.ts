@@ -7,13 +7,14 @@
 import {
   type ByeReason,
   type ClientMessage,
-  ErrorCode,
   describeNotification,
+  ErrorCode,
   MAX_TEXT_LENGTH,
   type ServerMessage,
   type ServerMessageOf,
 } from '@parley/protocol'
 import { sanitize } from './sanitize.js'
+import { searchLines } from './search-lines.js'
 
 /** The view colours lines by kind (only on a terminal). */
 export type LineKind = 'message' | 'private' | 'presence' | 'notice' | 'error' | 'question'
@@ -128,6 +129,7 @@ export function replyLines(request: ClientMessage, reply: ServerMessage): Line[]
     const lines = reply.users.map((name) => notice(sanitize(name)))
     return reply.truncated ? [...lines, notice(Lines.usersTruncated)] : lines
   }
+  if (reply.type === 'search') return request.type === 'search' ? searchLines(request.words, reply) : []
   if (reply.type !== 'ack') return []
   switch (request.type) {
     case 'broadcast':

@@ -81,7 +81,7 @@ describe('complete', () => {
   it('completes command words', () => {
     expect(complete('who', [])).toEqual([['whoelse ', 'whoelsesince '], 'who'])
     expect(complete('b', [])).toEqual([['broadcast ', 'block '], 'b'])
-    expect(complete('', [])[0]).toHaveLength(11)
+    expect(complete('', [])[0]).toHaveLength(12)
   })
   it('completes usernames after commands that take one', () => {
     expect(complete('message h', ['hans', 'yoda', 'hannah'])).toEqual([['hannah ', 'hans '], 'h'])

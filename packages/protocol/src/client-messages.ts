@@ -5,6 +5,7 @@
  */
 import { type Static, type TObject, type TProperties, Type } from 'typebox'
 import { ClientId, MAX_WHOELSE_PAGE, MessageId, Password, PROTOCOL_VERSION, Text, Username } from './fields.js'
+import { SearchRequest } from './search.js'
 
 function frame<T extends TProperties>(properties: T): TObject<T> {
   return Type.Object(properties, { additionalProperties: false })
@@ -94,6 +95,7 @@ export const ClientMessage = Type.Union([
   UnblockRequest,
   ReceivedRequest,
   HistoryRequest,
+  SearchRequest,
   StartPrivateRequest,
   PrivateAnswerRequest,
   LogoutRequest,

@@ -5,6 +5,7 @@
 import { type Static, type TObject, type TProperties, Type } from 'typebox'
 import { ClientId, MessageId, PROTOCOL_VERSION, Timestamp } from './fields.js'
 import { NotificationEvent } from './notifications.js'
+import { SearchReply } from './search.js'
 
 function frame<T extends TProperties>(properties: T): TObject<T> {
   return Type.Object(properties, { additionalProperties: false })
@@ -158,6 +159,7 @@ export const ServerMessage = Type.Union([
   UsersReply,
   AckReply,
   HistoryReply,
+  SearchReply,
   ErrorReply,
   MessageEvent,
   BroadcastEvent,

@@ -15,6 +15,7 @@ import { history } from './history.js'
 import { message, received } from './messaging.js'
 import { whoelse, whoelsesince } from './presence.js'
 import { privateAnswer, startPrivate } from './private.js'
+import { search } from './search.js'
 import { limitSignInAttempt } from './sign-in-limits.js'
 import {
   BEFORE_SIGN_IN,
@@ -36,6 +37,7 @@ const SIGNED_IN: { [T in SignedInType]: Command<T> } = {
   block,
   unblock,
   history,
+  search,
   startprivate: startPrivate,
   private_answer: privateAnswer,
 }
