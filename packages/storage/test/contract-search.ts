@@ -81,6 +81,32 @@ export function runSearchContract(current: () => Storage): void {
       expect(await s.check()).toEqual([])
     })
 
+    it('finds replies with their post, never a deleted post left as a placeholder for its replies', async () => {
+      const s = current()
+      const ann = await addUser('ann')
+      const bob = await addUser('bob')
+      const post = await s.posts.createPost(ann.id, 'a question about tides', T0)
+      const reply = await s.posts.createReply({
+        parentId: post.id,
+        authorId: bob.id,
+        body: 'tides follow the moon',
+        quoteId: null,
+        createdAt: T0 + 1,
+      })
+      const hits = await s.search.posts({ query: 'tides', limit: 10 })
+      expect(hits.map((hit) => [hit.id, hit.parentId])).toEqual([
+        [reply.id, post.id],
+        [post.id, null],
+      ])
+      // The post has a reply: deleting it leaves an empty placeholder, which no search finds.
+      expect(await s.posts.deletePost(post.id, ann.id)).toBe(true)
+      expect((await s.search.posts({ query: 'tides', limit: 10 })).map((hit) => hit.id)).toEqual([reply.id])
+      expect(await s.search.posts({ query: 'question', limit: 10 })).toEqual([])
+      expect(await s.posts.deletePost(reply.id, bob.id)).toBe(true)
+      expect(await s.search.posts({ query: 'tides', limit: 10 })).toEqual([])
+      expect(await s.check()).toEqual([])
+    })
+
     it('finds only the searcher own chat messages, both directions, never anyone else', async () => {
       const s = current()
       const ann = await addUser('ann')
