@@ -87,3 +87,42 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
   })
   return violations.filter((violation) => violation.impact !== null && FAILING_IMPACTS.has(violation.impact))
 }
+
+/**
+ * Controls whose text is drawn on their own opaque background with almost no contrast (below 3:1), such as
+ * red text on a red button. axe leaves text the same colour as its background out of its contrast results
+ * (it counts it as hidden on purpose), so this is checked here.
+ */
+export async function unreadableControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const channels = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number)
+    const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+      const linear = (c: number) => {
+        const s = c / 255
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
+      }
+      return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+    const found: string[] = []
+    const { document, getComputedStyle } = globalThis as unknown as {
+      document: { querySelectorAll(selector: string): Iterable<HtmlElement> }
+      getComputedStyle(element: HtmlElement): { color: string; backgroundColor: string }
+    }
+    interface HtmlElement {
+      textContent: string | null
+      outerHTML: string
+      getClientRects(): { length: number }
+    }
+    for (const element of document.querySelectorAll('button, a, summary, [role="button"]')) {
+      const text = (element.textContent ?? '').trim()
+      if (text === '' || element.getClientRects().length === 0) continue
+      const style = getComputedStyle(element)
+      const background = channels(style.backgroundColor)
+      if (background.length < 3 || (background[3] ?? 1) < 1) continue
+      const [light, dark] = [luminance(channels(style.color)), luminance(background)].sort((a, b) => b - a)
+      const ratio = ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05)
+      if (ratio < 3) found.push(`"${text}" is ${style.color} on ${style.backgroundColor} (${ratio.toFixed(2)}:1)`)
+    }
+    return found
+  })
+}

@@ -1,6 +1,7 @@
 /**
  * Every page of the board, looked at in Chromium in the light and the dark colour scheme, at a desktop and a
  * phone width: axe-core's checks (contrast, names, labels, landmarks…) find no serious or critical violation,
+ * no button or link is drawn in (nearly) the colour of its own background,
  * nothing the page loads answers with an error (no /favicon.ico 404), and a screenshot of each is saved in
  * test-results/pages/<page>-<scheme>-<width>.png for a reviewer.
  *
@@ -19,6 +20,7 @@ import {
   SCHEMES,
   type Scheme,
   seriousViolations,
+  unreadableControls,
   type Violation,
   WIDTHS,
   type Width,
@@ -167,6 +169,7 @@ async function check(pageCase: PageCase, scheme: Scheme, width: Width): Promise<
     // Fonts, the icon and late responses settle before the checks and the picture.
     await page.waitForLoadState('load')
     const violations = await seriousViolations(page)
+    problems.push(...(await unreadableControls(page)).map((control) => `${where}: unreadable control ${control}`))
     await page.screenshot({
       path: join(PAGE_SCREENSHOTS, `${pageCase.name}-${scheme}-${width.name}.png`),
       fullPage: true,
