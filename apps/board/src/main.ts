@@ -9,6 +9,7 @@ import { loadCerts } from '@parley/certs'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { ConfigError, loadConfig } from './config.js'
+import { openBusNotificationEvents } from './events/notification-events.js'
 import { openBusPostEvents } from './events/post-events.js'
 import { openRevocations } from './events/revocations.js'
 import { createLogger } from './logging.js'
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
   pruneSessions.unref()
   const events = await openBusPostEvents(bus, busLogger)
   const revocations = await openRevocations(bus, busLogger)
+  // Mentions and replies: unread counts on every board, a line in the chat on every gateway.
+  const notifications = await openBusNotificationEvents(bus, busLogger)
   const metrics = config.metricsPort === undefined ? undefined : createBoardMetrics(createMetricsRegistry())
   const app = await createServer(config, {
     logger,
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     tls: { key: certs.key, cert: certs.cert },
     media: createMediaLibrary(config.mediaDir),
     events,
+    notifications,
     revocations,
     bus,
     now: Date.now,
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
       await app.close()
       await events.close()
       await revocations.close()
+      await notifications.close()
       await bus.close()
       await attempts.close()
       await storage.close()

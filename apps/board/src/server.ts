@@ -14,11 +14,14 @@ import type { Storage } from '@parley/storage'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { buildAssets } from './assets/build.js'
 import type { BoardConfig } from './config.js'
+import { createLocalNotificationEvents, type NotificationEvents } from './events/notification-events.js'
 import type { PostEvents } from './events/post-events.js'
 import type { Revocations } from './events/revocations.js'
 import type { BoardInstance } from './http/types.js'
 import type { MediaLibrary } from './media/index.js'
 import type { BoardMetrics } from './metrics/board-metrics.js'
+import { createNotifier } from './notifications/notify.js'
+import { notifyingPostEvents } from './notifications/notifying-events.js'
 import { publicDir, viewsDir } from './paths.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { describeError, errorHandlerPlugin, sendError } from './plugins/error-handler.js'
@@ -37,6 +40,7 @@ import { eventsRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { mediaRoutes } from './routes/media.js'
 import { moderationRoutes } from './routes/moderation.js'
+import { notificationsPlugin } from './routes/notifications.js'
 import { postsRoutes } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
 import { staticRoutes } from './routes/static.js'
@@ -48,6 +52,8 @@ export interface BoardDeps {
   tls: { key: string | Buffer; cert: string | Buffer }
   media: MediaLibrary
   events: PostEvents
+  /** Notifications on the bus (main.ts), for unread counts and chat lines everywhere; absent: this process only. */
+  notifications?: NotificationEvents
   /** Session revocations from the bus (main.ts); ends revoked sessions' live streams at once. */
   revocations?: Revocations
   /** The clock (epoch ms), for post times. */
@@ -109,8 +115,13 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
   await app.register(healthRoutes, { storage, ...(deps.bus ? { bus: deps.bus } : {}) })
 
   // Everything below knows who is signed in.
+  const notificationEvents = deps.notifications ?? createLocalNotificationEvents()
+  const notifier = createNotifier({ storage, events: notificationEvents, now })
+
   await app.register(async (pages) => {
     pages.addHook('onRequest', loadSession(auth))
+    // First, so its unread count (for the header) is read before any page of this scope renders.
+    await pages.register(notificationsPlugin, { storage, notifier })
     const attempts =
       deps.attempts ??
       createAttemptLimiter({
@@ -120,7 +131,8 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     await pages.register(authRoutes, { auth, attempts, metrics })
     await pages.register(postsRoutes, {
       storage,
-      events,
+      // Each new post, reply or edit notifies whom it mentions or answers (notifications/notifying-events.ts).
+      events: notifyingPostEvents(events, notifier, logger),
       now,
       media,
       metrics,
@@ -128,7 +140,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     })
     await pages.register(chatRoutes, { config })
     await pages.register(searchRoutes, { storage, now })
-    await pages.register(accountRoutes, { auth })
+    await pages.register(accountRoutes, { auth, notifications: storage.notifications })
     await pages.register(moderationRoutes, { auth, storage, events })
     await pages.register(adminRoutes, { auth, storage, now })
     await pages.register(eventsRoutes, {
@@ -138,6 +150,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
       now,
       heartbeatMs: config.sseHeartbeatSeconds * 1000,
       maxStreamsPerSession: config.sseMaxStreamsPerSession,
+      notifications: notificationEvents,
       ...(deps.revocations ? { revocations: deps.revocations } : {}),
     })
     await pages.register(mediaRoutes, {

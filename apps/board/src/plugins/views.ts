@@ -22,6 +22,8 @@ export interface PageContext {
   path: string
   /** The content-hashed URL of a file of public/ (`asset('board.css')`). */
   asset: (name: string) => string
+  /** Unread notifications for the header (routes/notifications.ts); null when not read for this response. */
+  unread: number | null
 }
 
 declare module 'fastify' {
@@ -49,6 +51,7 @@ export const viewsPlugin = fp<ViewsOptions>(
         csrfToken: typeof data.csrfToken === 'string' ? data.csrfToken : this.csrfToken(),
         path: query === -1 ? url : url.slice(0, query),
         asset: assetUrl,
+        unread: this.request.unreadNotifications ?? null,
       }
       const html = eta.render(template, { ...context, ...data })
       // Pages show per-user content: never store them in shared or browser caches.

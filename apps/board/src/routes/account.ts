@@ -8,6 +8,7 @@
  */
 import type { Auth } from '@parley/auth'
 import { ErrorCode, isParleyError, type ParleyError } from '@parley/protocol'
+import type { NotificationStore } from '@parley/storage'
 import { type Static, Type } from 'typebox'
 import { clearCookieOptions, RETURNING_COOKIE, SESSION_COOKIE } from '../http/cookies.js'
 import { httpStatusOf } from '../http/error-status.js'
@@ -19,6 +20,8 @@ import { CsrfOnlyBody, type FieldErrors } from './forms.js'
 
 export interface AccountRoutesOptions {
   auth: Auth
+  /** Which events notify the user: shown as a section of the page (routes/notifications.ts saves it). */
+  notifications?: Pick<NotificationStore, 'getPreferences'>
 }
 
 const Password = Type.String({ maxLength: 8192 })
@@ -30,7 +33,13 @@ const DeleteBody = Type.Object({ password: Password, understood: Type.Optional(T
 
 const AccountQuery = Type.Object({
   done: Type.Optional(
-    Type.Union([Type.Literal('password'), Type.Literal('revoked'), Type.Literal('gone'), Type.Literal('others')]),
+    Type.Union([
+      Type.Literal('password'),
+      Type.Literal('revoked'),
+      Type.Literal('gone'),
+      Type.Literal('others'),
+      Type.Literal('notifications'),
+    ]),
   ),
   ended: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
 })
@@ -52,6 +61,8 @@ function noticeOf(query: AccountQuery): string | null {
       return 'That session had already ended.'
     case 'others':
       return `${ended === 0 ? 'No other session was' : sessions(ended)} signed out.`
+    case 'notifications':
+      return 'Your notification choices are saved.'
     default:
       return null
   }
@@ -75,7 +86,7 @@ function passwordCheckError(error: ParleyError, field: 'current' | 'password'): 
   }
 }
 
-export const accountRoutes: BoardPlugin<AccountRoutesOptions> = async (app, { auth }) => {
+export const accountRoutes: BoardPlugin<AccountRoutesOptions> = async (app, { auth, notifications }) => {
   interface Forms {
     password?: FieldErrors
     delete?: FieldErrors
@@ -108,6 +119,7 @@ export const accountRoutes: BoardPlugin<AccountRoutesOptions> = async (app, { au
       others: list.filter((session) => !session.current).length,
       errors: { password: forms.password ?? {}, delete: forms.delete ?? {} },
       minPasswordLength: auth.config.minPasswordLength,
+      notificationPreferences: notifications ? await notifications.getPreferences(user.id) : null,
     })
   }
 

@@ -10,6 +10,7 @@
 import type { Auth } from '@parley/auth'
 import { ErrorCode } from '@parley/protocol'
 import type { Storage } from '@parley/storage'
+import type { NotificationEvents } from '../events/notification-events.js'
 import type { PostEvent, PostEvents } from '../events/post-events.js'
 import { endsSession, type Revocations } from '../events/revocations.js'
 import type { BoardPlugin } from '../http/types.js'
@@ -25,6 +26,8 @@ export interface EventsRoutesOptions {
   maxStreamsPerSession: number
   /** Revocations from the bus: a revoked session's stream ends at once (else at the next heartbeat). */
   revocations?: Revocations
+  /** Notifications from the bus: the stream's user gets `event: unread` with their count (routes/notifications.ts). */
+  notifications?: NotificationEvents
 }
 
 const MAX_BUFFERED_BYTES = 1024 * 1024
@@ -47,7 +50,7 @@ export function formatSse(event: PostEvent): string {
 }
 
 export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, options) => {
-  const { auth, storage, events, now, heartbeatMs, maxStreamsPerSession, revocations } = options
+  const { auth, storage, events, now, heartbeatMs, maxStreamsPerSession, revocations, notifications } = options
   // Open streams per session (token hash); an entry goes when its last stream ends.
   const openStreams = new Map<string, number>()
 
@@ -102,6 +105,12 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
       }
       raw.write(formatSse(event))
     })
+    // Only this user's: the count, and who notified them about what (for a page that shows it).
+    const stopNotifications = notifications?.subscribe((event) => {
+      if (ended || event.recipientId !== user.id) return
+      const data = event.type === 'created' ? event.notification : { unread: event.unread }
+      raw.write(`event: unread\ndata: ${JSON.stringify(data)}\n\n`)
+    })
     const stopRevocations = revocations?.subscribe((event) => {
       if (ended || !endsSession(event, user.id, tokenHash)) return
       log.info({ reason: event.reason }, 'event stream ended: session revoked')
@@ -113,6 +122,7 @@ export const eventsRoutes: BoardPlugin<EventsRoutesOptions> = async (app, option
       clearInterval(heartbeat)
       unsubscribe()
       stopRevocations?.()
+      stopNotifications?.()
       const left = (openStreams.get(tokenHash) ?? 1) - 1
       if (left > 0) openStreams.set(tokenHash, left)
       else openStreams.delete(tokenHash)
