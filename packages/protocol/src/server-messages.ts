@@ -102,6 +102,18 @@ export const MessageEvent = frame({
   offline: Type.Boolean(),
 })
 /**
+ * A message this user sent from another of their devices (issue 17, chat on every device): shown in
+ * the conversation with `to`, never confirmed with `received` (it is not in this user's queue).
+ * Live only; `history` has it too.
+ */
+export const SentEvent = frame({
+  type: Type.Literal('sent'),
+  messageId: MessageId,
+  to: Name,
+  text: Type.String(),
+  at: Timestamp,
+})
+/**
  * Several presence changes at once, oldest first: changes that happen within one short tick go out
  * together (one frame per recipient instead of one per change). A tick with a single change still
  * sends a plain `presence` frame.
@@ -162,6 +174,7 @@ export const ServerMessage = Type.Union([
   SearchReply,
   ErrorReply,
   MessageEvent,
+  SentEvent,
   BroadcastEvent,
   PresenceEvent,
   PresenceBatchEvent,

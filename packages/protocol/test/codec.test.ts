@@ -80,4 +80,10 @@ describe('server and peer frames', () => {
   it('refuses a malformed server frame', () => {
     badMessage(() => decodeServerMessage('{"type":"presence","user":"x","state":"away","at":1}'))
   })
+
+  it("carries a message sent from the user's other device, and refuses one without its recipient", () => {
+    const sent = { type: 'sent', messageId: 8, to: 'luke', text: 'from my phone', at: 2 } as const
+    expect(decodeServerMessage(encode(sent))).toEqual(sent)
+    badMessage(() => decodeServerMessage('{"type":"sent","messageId":8,"text":"x","at":2}'))
+  })
 })
