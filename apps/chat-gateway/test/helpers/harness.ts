@@ -1,39 +1,26 @@
 /**
- * A real gateway for a test: TLS certificates and a SQLite database in a temp dir, real auth
- * (argon2id at its minimum cost), a clock the test can move forward, and a log captured as
- * objects. `restart()` closes the gateway and creates a new one on the same database.
+ * A real gateway for this app's tests: `startTestGateway` (src/testing.ts, the test entry every
+ * suite shares) plus protocol test clients, fault injection and a few shortcuts. TLS certificates
+ * and a SQLite database in a temp dir, real auth (argon2id at its minimum cost), a clock the test
+ * can move forward, and a log captured as JSON lines. `restart()` closes the gateway and starts a
+ * new one on the same database and port.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type AttemptLimiter, type AttemptStore, type Auth, createAuth } from '@parley/auth'
+import type { AttemptLimiter, AttemptStore, Auth } from '@parley/auth'
 import type { Bus } from '@parley/bus'
-import { type CertFiles, ensureCerts } from '@parley/certs'
-import { openStorage, type Storage } from '@parley/storage'
-import { TestClock } from '@parley/testing'
-import { pino } from 'pino'
+import type { CertFiles } from '@parley/certs'
+import type { Storage } from '@parley/storage'
+import type { TestClock } from '@parley/testing'
 import type { GatewayConfig } from '../../src/config.js'
-import { createGateway, type Gateway } from '../../src/gateway.js'
+import type { Gateway } from '../../src/gateway.js'
 import type { GatewayMetrics } from '../../src/metrics.js'
+import { startTestGateway, TEST_PASSWORD, type TestGateway, testGatewayConfig } from '../../src/testing.js'
 import { TestClient } from './client.js'
 
-export const PASSWORD = 'correct horse battery'
+export const PASSWORD = TEST_PASSWORD
 export const BOARD_ORIGIN = 'https://localhost:8181'
 
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
-  return {
-    host: '127.0.0.1',
-    port: 0,
-    timeoutSeconds: 600,
-    allowNewUsers: true,
-    allowedOrigins: [BOARD_ORIGIN],
-    maxBufferedBytes: 1024 * 1024,
-    heartbeatMs: 60_000,
-    ratePerSecond: 1000,
-    rateBurst: 1000,
-    instanceId: 'test-instance',
-    ...overrides,
-  }
+  return testGatewayConfig({ allowedOrigins: [BOARD_ORIGIN], instanceId: 'test-instance', ...overrides })
 }
 
 export interface HarnessOptions {
@@ -49,110 +36,89 @@ export interface HarnessOptions {
   sharedCounters?: AttemptStore
 }
 
-export class Harness {
-  readonly dir: string
-  readonly certs: CertFiles
-  readonly storage: Storage
-  readonly auth: Auth
-  readonly clock: TestClock
-  readonly logLines: string[] = []
-  config: GatewayConfig
-  gateway!: Gateway
-  readonly #clients: TestClient[] = []
-  #metrics: GatewayMetrics | undefined
-  #attempts: AttemptLimiter | undefined
-  #bus: Bus | undefined
-  #sharedCounters: AttemptStore | undefined
+/** Storage whose message-store calls fail once when a fault is set for them. */
+function faultyStorage(storage: Storage, faults: Map<string, Error>): Storage {
+  const messages = new Proxy(storage.messages, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const fault = faults.get(property as string)
+        if (fault) {
+          faults.delete(property as string)
+          return Promise.reject(fault)
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+  return new Proxy(storage, {
+    get: (target, property, receiver) => (property === 'messages' ? messages : Reflect.get(target, property, receiver)),
+  })
+}
 
-  private constructor(
-    dir: string,
-    certs: CertFiles,
-    storage: Storage,
-    auth: Auth,
-    clock: TestClock,
-    config: GatewayConfig,
-  ) {
-    this.dir = dir
-    this.clock = clock
-    this.certs = certs
-    this.storage = storage
-    this.auth = auth
-    this.config = config
+export class Harness {
+  readonly #test: TestGateway
+  readonly #faults: Map<string, Error>
+  readonly #clients: TestClient[] = []
+
+  private constructor(test: TestGateway, faults: Map<string, Error>) {
+    this.#test = test
+    this.#faults = faults
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const dir = await mkdtemp(join(tmpdir(), 'parley-gateway-'))
-    const certs = await ensureCerts(join(dir, 'certs'))
-    const storage = await openStorage({ sqlitePath: join(dir, 'parley.db') })
-    const clock = new TestClock()
-    const auth = createAuth({
-      storage,
-      config: { blockDurationMs: options.blockDurationMs ?? 60_000 },
-      now: clock.now,
+    const faults = new Map<string, Error>()
+    const test = await startTestGateway({
+      config: testConfig(options.config),
+      authConfig: { blockDurationMs: options.blockDurationMs ?? 60_000 },
+      wrapStorage: (storage) => faultyStorage(storage, faults),
+      deps: {
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...(options.bus ? { bus: options.bus } : {}),
+        ...(options.sharedCounters ? { sharedCounters: options.sharedCounters } : {}),
+      },
     })
-    const harness = new Harness(dir, certs, storage, auth, clock, testConfig(options.config))
-    harness.#metrics = options.metrics
-    harness.#attempts = options.attempts
-    harness.#bus = options.bus
-    harness.#sharedCounters = options.sharedCounters
-    await harness.#create()
-    return harness
+    return new Harness(test, faults)
   }
 
-  /** Message-store calls that fail once, next time they are made (fault injection). */
-  readonly #faults = new Map<string, Error>()
+  get dir(): string {
+    return this.#test.dir
+  }
+  get certs(): CertFiles {
+    return this.#test.certs
+  }
+  get storage(): Storage {
+    return this.#test.storage
+  }
+  get auth(): Auth {
+    return this.#test.auth
+  }
+  get clock(): TestClock {
+    return this.#test.clock
+  }
+  get logLines(): string[] {
+    return this.#test.logLines
+  }
+  get config(): GatewayConfig {
+    return this.#test.config
+  }
+  get gateway(): Gateway {
+    return this.#test.gateway
+  }
+  get url(): string {
+    return this.#test.url
+  }
 
   /** The next call of `storage.messages[method]` made by the gateway throws `error`. */
   failNext(method: keyof Storage['messages'], error: Error): void {
     this.#faults.set(method, error)
   }
 
-  #faultyStorage(): Storage {
-    const faults = this.#faults
-    const messages = new Proxy(this.storage.messages, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver)
-        if (typeof value !== 'function') return value
-        return (...args: unknown[]) => {
-          const fault = faults.get(property as string)
-          if (fault) {
-            faults.delete(property as string)
-            return Promise.reject(fault)
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args)
-        }
-      },
-    })
-    return new Proxy(this.storage, {
-      get: (target, property, receiver) =>
-        property === 'messages' ? messages : Reflect.get(target, property, receiver),
-    })
-  }
-
-  async #create(): Promise<void> {
-    const sink = { write: (line: string) => void this.logLines.push(line) }
-    this.gateway = await createGateway(this.config, {
-      log: pino({ level: 'debug' }, sink),
-      storage: this.#faultyStorage(),
-      auth: this.auth,
-      tls: { key: this.certs.key, cert: this.certs.cert },
-      now: this.clock.now,
-      ...(this.#metrics ? { metrics: this.#metrics } : {}),
-      ...(this.#attempts ? { attempts: this.#attempts } : {}),
-      ...(this.#bus ? { bus: this.#bus } : {}),
-      ...(this.#sharedCounters ? { sharedCounters: this.#sharedCounters } : {}),
-    })
-  }
-
-  get url(): string {
-    return `wss://127.0.0.1:${this.gateway.port}/`
-  }
-
-  /** Closes the gateway and starts a new one on the same database (same port not kept). */
+  /** Closes the gateway and starts a new one on the same database and port. */
   async restart(config: Partial<GatewayConfig> = {}): Promise<void> {
-    await this.gateway.close()
-    this.config = { ...this.config, ...config }
-    await this.#create()
+    await this.#test.restart(config)
   }
 
   async connect(options: { origin?: string; cookie?: string; autoPong?: boolean } = {}): Promise<TestClient> {
@@ -186,8 +152,6 @@ export class Harness {
 
   async close(): Promise<void> {
     for (const client of this.#clients) client.terminate()
-    await this.gateway.close()
-    await this.storage.close()
-    await rm(this.dir, { recursive: true, force: true })
+    await this.#test.close()
   }
 }
