@@ -44,6 +44,7 @@ import { notificationsPlugin } from './routes/notifications.js'
 import { postsRoutes } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
 import { staticRoutes } from './routes/static.js'
+import { userRoutes } from './routes/users.js'
 
 export interface BoardDeps {
   logger: FastifyBaseLogger
@@ -122,6 +123,7 @@ export async function createServer(config: BoardConfig, deps: BoardDeps): Promis
     pages.addHook('onRequest', loadSession(auth))
     // First, so its unread count (for the header) is read before any page of this scope renders.
     await pages.register(notificationsPlugin, { storage, notifier })
+    await pages.register(userRoutes, { storage })
     const attempts =
       deps.attempts ??
       createAttemptLimiter({

@@ -19,7 +19,7 @@ afterAll(async () => {
 async function user(name: string): Promise<{ client: Client; id: number }> {
   const client = new Client(board.app)
   await client.register(name, `${name} password`)
-  const row = await board.storage.users.getUserByKey(name)
+  const row = await board.storage.users.getUserByKey(name.toLowerCase())
   return { client, id: row!.id }
 }
 
@@ -171,5 +171,18 @@ describe('choosing which events notify, on /account', () => {
     const bad = await xena.client.submit('/account', '/account/notifications', { mention: 'yes' })
     expect(bad.statusCode).toBe(400)
     expect(await board.storage.notifications.getPreferences(xena.id)).toEqual({ mention: false, reply: true })
+  })
+})
+
+describe('the page a mention links to', () => {
+  it('shows the user, their latest posts and replies as text, and 404 for an unknown name', async () => {
+    const zoe = await user('Zoë')
+    await zoe.client.createPost('my **first** <post>')
+    const page = await zoe.client.get(`/users/${encodeURIComponent('zoë')}`, PAGE)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<h1 id="user-heading">Zoë</h1>')
+    expect(page.body).toContain('my **first** &lt;post&gt;')
+    expect((await zoe.client.get('/users/nobody-here', PAGE)).statusCode).toBe(404)
+    expect((await new Client(board.app).get('/users/Zo%C3%AB', PAGE)).statusCode).toBe(303)
   })
 })
