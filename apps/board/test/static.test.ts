@@ -87,10 +87,30 @@ describe('static files', () => {
     const imports = [...chat.matchAll(/from '\.\/([\w.-]+)'/g)].map((match) => match[1]!)
     expect(imports.length).toBeGreaterThanOrEqual(3)
     for (const name of imports) {
-      expect(name).toMatch(/^chat-(connection|model|view)\.[\w-]{16}\.js$/)
+      expect(name).toMatch(/^chat-[a-z]+\.[\w-]{16}\.js$/)
       const module = await alice.get(`/static/${name}`)
       expect(module.statusCode, name).toBe(200)
       expect(module.headers['cache-control']).toBe(IMMUTABLE)
+    }
+  })
+
+  it('serves the shared chat client (@parley/chat-client) as compiled modules under hashed names', async () => {
+    const chat = (await alice.get(links['chat.js']!)).body
+    const connectionName = chat.match(/from '\.\/(chat-connection\.[\w-]{16}\.js)'/)?.[1]
+    const connection = (await alice.get(`/static/${connectionName}`)).body
+    expect(connection).not.toMatch(/from '@parley\//)
+    const entry = connection.match(/from '\.\/(chat-client\.index\.[\w-]{16}\.js)'/)?.[1]
+    expect(entry).toBeDefined()
+    const index = await alice.get(`/static/${entry}`)
+    expect(index.statusCode).toBe(200)
+    expect(index.headers['cache-control']).toBe(IMMUTABLE)
+    // The package's own modules import each other by hashed name too, and the client is among them.
+    const parts = [...index.body.matchAll(/from '\.\/(chat-client\.[\w.-]+)'/g)].map((match) => match[1]!)
+    expect(parts).toEqual(expect.arrayContaining([expect.stringMatching(/^chat-client\.client\.[\w-]{16}\.js$/)]))
+    for (const name of parts) {
+      const module = await alice.get(`/static/${name}`)
+      expect(module.statusCode, name).toBe(200)
+      expect(module.body).not.toMatch(/from '(?!\.\/chat-client\.)/)
     }
   })
 

@@ -6,11 +6,17 @@
  * JavaScript modules import each other by relative name (`./chat-model.js`); those specifiers are
  * rewritten to the hashed names before hashing, so a module's hash covers the modules it loads and a
  * page never mixes two releases' modules.
+ *
+ * A module may also import a workspace package by name (`from '@parley/chat-client'`), as Node does
+ * when tests load it: the package's compiled ES modules (its `dist/`, found with Node's resolution
+ * from public/) are served beside public/'s files as `chat-client.<file>.js`, still without a
+ * bundler, and the bare name is rewritten to the package's hashed entry like any other import.
  * @module
  */
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
-import { extname, join } from 'node:path'
+import { access, readdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { basename, dirname, extname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 
@@ -48,11 +54,46 @@ export interface AssetSet {
   url(name: string): string
 }
 
-// Relative module specifiers: `from './x.js'`, `import './x.js'`, `import('./x.js')`.
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])\.\/([\w.-]+\.js)\2/g
+// Module specifiers: relative (`from './x.js'`, `import './x.js'`, `import('./x.js')`) or a workspace
+// package (`from '@parley/chat-client'`).
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.\/[\w.-]+\.js|@parley\/[\w-]+)\2/g
 
-function dependenciesOf(source: string): string[] {
-  return [...source.matchAll(SPECIFIER)].map((match) => match[3] as string)
+/** A file to serve: from public/ (`chat.js`) or from a package's compiled modules (`chat-client.index.js`). */
+interface Source {
+  bytes: Buffer
+  /** For a package's module: the prefix of its siblings' names (`chat-client.`). */
+  prefix: string
+}
+
+/**
+ * The compiled ES modules of a workspace package that public/ imports: the package is found as Node
+ * would from public/, and its `default` export (not `source`: a page loads JavaScript) names the
+ * entry; every `.js` file of the entry's folder (its dist/) is served.
+ */
+async function packageModules(
+  dir: string,
+  specifier: string,
+): Promise<{ entry: string; prefix: string; files: Map<string, Buffer> }> {
+  let entryPath: string
+  try {
+    const manifestPath = createRequire(join(dir, 'index.js')).resolve(`${specifier}/package.json`)
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'))
+    const entry = manifest.exports?.['.']?.default
+    if (typeof entry !== 'string') throw new Error(`${specifier} exports no "default" entry`)
+    entryPath = join(dirname(manifestPath), entry)
+    await access(entryPath)
+  } catch (cause) {
+    throw new Error(`public/ imports ${specifier}, which cannot be loaded (not built? run pnpm build)`, { cause })
+  }
+  const prefix = `${specifier.slice(specifier.indexOf('/') + 1)}.`
+  const folder = dirname(entryPath)
+  const files = new Map<string, Buffer>()
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.js')) {
+      files.set(`${prefix}${entry.name}`, await readFile(join(folder, entry.name)))
+    }
+  }
+  return { entry: `${prefix}${basename(entryPath)}`, prefix, files }
 }
 
 async function compress(bytes: Buffer, contentType: string): Promise<Partial<Record<Encoding, Buffer>>> {
@@ -76,9 +117,32 @@ async function compress(bytes: Buffer, contentType: string): Promise<Partial<Rec
 /** Reads and prepares every regular, non-hidden file directly in `dir`. */
 export async function buildAssets(dir: string): Promise<AssetSet> {
   const entries = await readdir(dir, { withFileTypes: true })
-  const sources = new Map<string, Buffer>()
+  const sources = new Map<string, Source>()
   for (const entry of entries) {
-    if (entry.isFile() && !entry.name.startsWith('.')) sources.set(entry.name, await readFile(join(dir, entry.name)))
+    if (entry.isFile() && !entry.name.startsWith('.')) {
+      sources.set(entry.name, { bytes: await readFile(join(dir, entry.name)), prefix: '' })
+    }
+  }
+  // Workspace packages imported by name: their modules join the set, and the name maps to the entry.
+  const packageEntries = new Map<string, string>()
+  for (const source of [...sources.values()]) {
+    for (const match of source.bytes.toString('utf8').matchAll(SPECIFIER)) {
+      const specifier = match[3] as string
+      if (specifier.startsWith('./') || packageEntries.has(specifier)) continue
+      const { entry, prefix, files } = await packageModules(dir, specifier)
+      packageEntries.set(specifier, entry)
+      for (const [name, bytes] of files) {
+        if (sources.has(name)) throw new Error(`public/${name} clashes with a module of ${specifier}`)
+        sources.set(name, { bytes, prefix })
+      }
+    }
+  }
+  /** The asset a specifier in `source` names. */
+  const resolve = (source: Source, specifier: string): string => {
+    if (specifier.startsWith('./')) return `${source.prefix}${specifier.slice(2)}`
+    const entry = packageEntries.get(specifier)
+    if (!entry) throw new Error(`a package module imports ${specifier}: only public/ may import packages`)
+    return entry
   }
 
   const byName = new Map<string, Asset>()
@@ -93,17 +157,19 @@ export async function buildAssets(dir: string): Promise<AssetSet> {
       const source = sources.get(name)
       if (!source) throw new Error(`public/${chain.at(-1)} imports ./${name}, which does not exist`)
       const extension = extname(name)
-      let bytes = source
+      let bytes = source.bytes
       if (extension === '.js') {
-        const text = source.toString('utf8')
+        const text = bytes.toString('utf8')
         const hashed = new Map<string, string>()
-        for (const dependency of new Set(dependenciesOf(text))) {
-          hashed.set(dependency, (await prepare(dependency, [...chain, name])).hashedName)
+        for (const match of text.matchAll(SPECIFIER)) {
+          const specifier = match[3] as string
+          if (hashed.has(specifier)) continue
+          hashed.set(specifier, (await prepare(resolve(source, specifier), [...chain, name])).hashedName)
         }
         if (hashed.size) {
           bytes = Buffer.from(
-            text.replace(SPECIFIER, (_all, lead: string, quote: string, dependency: string) => {
-              return `${lead}${quote}./${hashed.get(dependency) ?? dependency}${quote}`
+            text.replace(SPECIFIER, (_all, lead: string, quote: string, specifier: string) => {
+              return `${lead}${quote}./${hashed.get(specifier) ?? specifier}${quote}`
             }),
           )
         }
