@@ -171,6 +171,9 @@ export function eventLines(event: ServerMessage): Line[] {
     case 'message':
     case 'broadcast':
       return [chatLine('message', event.from, event.text)]
+    case 'sent':
+      // Sent by this user from another of their devices (chat on every device, issue 17).
+      return [{ kind: 'message', sender: 'you', text: `you to ${sanitize(event.to)}: ${sanitize(event.text)}` }]
     case 'presence':
       return [presenceLine(event.user, event.state)]
     case 'presence_batch':

@@ -90,6 +90,10 @@ describe('events', () => {
       'yoda: hello all',
     ])
   })
+  it('a message sent from the user\'s other device reads "you to name: text", made harmless', () => {
+    const sent = { type: 'sent', messageId: 2, to: 'luke', text: 'on my way \u001b[2J', at: 1 } as const
+    expect(texts(eventLines(sent))).toEqual(['you to luke: on my way ^[[2J'])
+  })
   it('presence', () => {
     expect(texts(eventLines({ type: 'presence', user: 'luke', state: 'online', at: 1 }))).toEqual(['luke logged in'])
     expect(texts(eventLines({ type: 'presence', user: 'yoda', state: 'offline', at: 1 }))).toEqual(['yoda logged out'])
