@@ -150,7 +150,7 @@ describe('the board in Chromium', () => {
     expect(await mine.locator('.post-body').textContent()).toBe('Hello from Alice\nsecond line <b>not bold</b>')
     expect(await mine.locator('.post-body b').count()).toBe(0)
     expect(await mine.locator('.author').textContent()).toBe('alice')
-    expect(await mine.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(await mine.locator('.post-meta time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/)
 
     // The live stream is open before bob writes.
     await alice.locator('#live-status', { hasText: 'Live' }).waitFor()
