@@ -13,6 +13,10 @@
   }
 
   const source = new EventSource('/events')
+  // Marks the count as live (tests wait for it; from here on no change is missed).
+  source.addEventListener('open', () => {
+    badge.dataset.live = 'true'
+  })
   source.addEventListener('unread', (event) => {
     try {
       show(JSON.parse(event.data).unread)

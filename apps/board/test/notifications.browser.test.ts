@@ -1,0 +1,102 @@
+/**
+ * Notifications in Chromium (playwright-core) on a real TLS board: the header's unread count changes
+ * live while the reader stays on another page (a mention arrives, "Mark all read" in another tab), a
+ * mention is a link to the user's page, and the /account choice is a working form.
+ */
+import type { AddressInfo } from 'node:net'
+import { ensureCerts } from '@parley/certs'
+import { launchChromium } from '@parley/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestBoard, type TestBoard } from './support.js'
+
+const WAIT = { timeout: 15_000 }
+
+let board: TestBoard
+let base: string
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
+  await board.auth.createUser(username, `${username} password`)
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.setDefaultTimeout(WAIT.timeout)
+  await page.goto(`${base}/login`)
+  await page.fill('#username', username)
+  await page.fill('#password', `${username} password`)
+  await page.click('button[type=submit].primary')
+  await page.waitForURL(`${base}/`)
+  return { context, page }
+}
+
+beforeAll(async () => {
+  board = await createTestBoard()
+  await board.app.listen({ host: '127.0.0.1', port: 0 })
+  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
+  const { cert } = await ensureCerts(board.config.certsDir)
+  browser = await launchChromium(cert)
+}, 60_000)
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined)
+  await browser?.close()
+  await board?.close()
+})
+
+describe('notifications in Chromium', () => {
+  it('updates the unread count live, links the mention, and marks all read from another tab', async () => {
+    const nora = await signedIn('nora')
+    const hans = await signedIn('hans')
+    const badge = nora.page.locator('[data-unread-count]')
+    await nora.page.goto(`${base}/media`)
+    await expect.poll(() => badge.isHidden()).toBe(true)
+    // Once the stream is open, a mention made now must arrive live.
+    await nora.page.locator('[data-unread-count][data-live="true"]').waitFor({ state: 'attached' })
+
+    await hans.page.fill('#post-body', 'Hello @nora, have a look')
+    await hans.page.getByRole('button', { name: 'Post' }).click()
+    await hans.page.waitForURL(`${base}/`)
+    await expect.poll(() => badge.isVisible(), WAIT).toBe(true)
+    expect(await nora.page.locator('[data-unread-number]').textContent()).toBe('1')
+    expect(await nora.page.getByRole('link', { name: /^Notifications\W*1 unread$/ }).count()).toBe(1)
+
+    // The board shows the mention as a link to nora's page.
+    await hans.page.getByRole('link', { name: '@nora' }).first().click()
+    await hans.page.waitForURL(`${base}/users/nora`)
+    expect(await hans.page.locator('h1').textContent()).toBe('nora')
+
+    // Another tab of nora's marks everything read: the first tab's count goes without a reload.
+    const tab = await nora.context.newPage()
+    await tab.goto(`${base}/notifications`)
+    expect(await tab.locator('.notification.unread').count()).toBe(1)
+    expect(await tab.locator('.notification .actor').textContent()).toBe('hans')
+    await tab.getByRole('button', { name: 'Mark all read' }).click()
+    await tab.waitForURL(`${base}/notifications`)
+    expect(await tab.locator('.notification.unread').count()).toBe(0)
+    await expect.poll(() => badge.isHidden(), WAIT).toBe(true)
+    expect(await board.storage.notifications.countUnread((await board.storage.users.getUserByKey('nora'))!.id)).toBe(0)
+  })
+
+  it('saves the choice of events on /account, and a turned-off event no longer notifies', async () => {
+    const olga = await signedIn('olga')
+    const pete = await signedIn('pete')
+    await olga.page.goto(`${base}/account`)
+    const mention = olga.page.getByLabel(/someone mentions me/)
+    expect(await mention.isChecked()).toBe(true)
+    await mention.uncheck()
+    await olga.page.getByRole('button', { name: 'Save notification choices' }).click()
+    await olga.page.waitForURL(/\/account\?done=notifications/)
+    expect(await olga.page.getByRole('status').textContent()).toContain('Your notification choices are saved.')
+    expect(await olga.page.getByLabel(/someone mentions me/).isChecked()).toBe(false)
+    expect(await olga.page.getByLabel(/someone replies to my post/).isChecked()).toBe(true)
+
+    await pete.page.fill('#post-body', 'hi @olga')
+    await pete.page.getByRole('button', { name: 'Post' }).click()
+    await pete.page.waitForURL(`${base}/`)
+    await olga.page.goto(`${base}/notifications`)
+    expect(await olga.page.locator('.notification').count()).toBe(0)
+    expect(await olga.page.locator('[data-unread-count]').isHidden()).toBe(true)
+  })
+})
