@@ -4,8 +4,9 @@
  * @module
  */
 import { createAuth, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
-import { DEFAULT_PREFIX, openBus } from '@parley/bus'
+import { openBus } from '@parley/bus'
 import { loadCerts } from '@parley/certs'
+import { authOptions, storageOptions } from '@parley/config'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { ConfigError, loadConfig } from './config.js'
@@ -19,8 +20,9 @@ import { createServer } from './server.js'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
+  const deprecations: string[] = []
   try {
-    config = loadConfig(process.env)
+    config = loadConfig(process.env, { onWarning: (message) => deprecations.push(message) })
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message)
@@ -30,42 +32,36 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel)
+  for (const message of deprecations) logger.warn(message)
   // Never the CA's key: a missing or expiring leaf is made by `pnpm certs` in a child process.
   const certs = await loadCerts(config.certsDir)
   if (certs.created.leaf)
     logger.info({ certPath: certs.certPath, reason: certs.created.leaf }, 'created the localhost certificate')
 
   const storage = await openStorage({
-    databaseUrl: config.databaseUrl,
-    sqlitePath: config.databasePath,
+    ...storageOptions(config),
     // SQLite commits on a worker thread: an fsync never stalls the pages being served meanwhile.
     writeWorker: true,
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
   })
   // Redis when configured (several boards and gateways), else in-process (one board process).
   const busLogger = logger.child({ module: 'bus' })
   const bus = await openBus({
     redisUrl: config.redisUrl,
-    prefix: config.busPrefix ?? DEFAULT_PREFIX,
+    prefix: config.busPrefix,
     logger: busLogger,
     redis: { clientName: 'parley-board' },
   })
   const auth = createAuth({
     storage,
     log: logger.child({ module: 'auth' }),
-    config: {
-      minPasswordLength: config.minPasswordLength,
-      blockDurationMs: config.blockDurationSeconds * 1000,
-      sessionIdleMs: config.sessionIdleMinutes * 60_000,
-      sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
-    },
+    config: authOptions(config),
     // Every board and gateway hears it and ends that session's live streams and chat sockets at once.
     onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),
   })
   // With Redis every board and gateway counts the same sign-in attempts (the keys share BUS_PREFIX).
   const attempts = openAttemptLimiter({
     redisUrl: config.redisUrl,
-    prefix: config.busPrefix ?? DEFAULT_PREFIX,
+    prefix: config.busPrefix,
     limits: { loginPerMinute: config.authRateLimitPerMinute, createPerHour: config.authCreateRateLimitPerHour },
     log: logger.child({ module: 'attempts' }),
     clientName: 'parley-board-attempts',

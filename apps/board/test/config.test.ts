@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       host: 'localhost',
       port: 8181,
       databasePath: join(root, 'data', 'parley.db'),
+      busPrefix: 'parley:',
       certsDir: join(root, 'certs'),
       mediaDir: join(root, 'media'),
       maxUploadBytes: 100 * 1024 * 1024,
@@ -48,7 +49,7 @@ describe('loadConfig', () => {
         UPLOAD_RATE_PER_HOUR: '3',
         UPLOAD_RESERVE_BYTES: '0',
         MIN_PASSWORD_LENGTH: '3',
-        BLOCK_DURATION: '120',
+        BLOCK_DURATION_SECONDS: '120',
         SESSION_IDLE_MINUTES: '15',
         SESSION_ABSOLUTE_HOURS: '24',
         AUTH_RATE_LIMIT: '5',
@@ -56,9 +57,9 @@ describe('loadConfig', () => {
         SSE_HEARTBEAT_SECONDS: '10',
         SSE_MAX_STREAMS_PER_SESSION: '4',
         CHAT_GATEWAY_ORIGINS: 'wss://chat.example.com, wss://chat2.example.com:8443',
-        METRICS_PORT: '9181',
-        METRICS_HOST: '10.0.0.5',
-        METRICS_TOKEN: 'scrape-token-0123456789',
+        BOARD_METRICS_PORT: '9181',
+        BOARD_METRICS_HOST: '10.0.0.5',
+        BOARD_METRICS_TOKEN: 'scrape-token-0123456789',
         LOG_LEVEL: 'debug',
       },
       { repoRoot: root, cwd: '/work' },
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       port: 9443,
       databasePath: '/work/db/board.sqlite',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      busPrefix: 'parley:',
       certsDir: '/etc/parley/certs',
       mediaDir: '/work/files',
       maxUploadBytes: 1048576,
@@ -96,28 +98,48 @@ describe('loadConfig', () => {
     [{ BOARD_PORT: '8181.5' }, /BOARD_PORT/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES/],
     [{ MIN_PASSWORD_LENGTH: '-1' }, /MIN_PASSWORD_LENGTH/],
+    [{ BLOCK_DURATION_SECONDS: '1m' }, /BLOCK_DURATION_SECONDS must be integer/],
     [{ BLOCK_DURATION: '1m' }, /BLOCK_DURATION must be integer/],
     [{ SESSION_IDLE_MINUTES: '0' }, /SESSION_IDLE_MINUTES/],
     [{ SESSION_ABSOLUTE_HOURS: 'x' }, /SESSION_ABSOLUTE_HOURS/],
     [{ AUTH_RATE_LIMIT: '0' }, /AUTH_RATE_LIMIT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/],
     [{ CHAT_GATEWAY_ORIGINS: 'https://not-a-socket' }, /CHAT_GATEWAY_ORIGINS/],
+    [{ BOARD_METRICS_PORT: 'ninety' }, /BOARD_METRICS_PORT must be integer/],
+    [{ BOARD_METRICS_PORT: '70000' }, /BOARD_METRICS_PORT/],
+    [
+      { BOARD_METRICS_PORT: '9181', BOARD_METRICS_HOST: '0.0.0.0' },
+      /BOARD_METRICS_HOST "0.0.0.0" is not loopback: set BOARD_METRICS_TOKEN/,
+    ],
+    [{ BOARD_METRICS_TOKEN: 'short' }, /BOARD_METRICS_TOKEN .*16.*\(value not shown\)/],
     [{ METRICS_PORT: 'ninety' }, /METRICS_PORT must be integer/],
-    [{ METRICS_PORT: '70000' }, /METRICS_PORT/],
-    [{ METRICS_PORT: '9181', METRICS_HOST: '0.0.0.0' }, /METRICS_HOST "0.0.0.0" is not loopback: set METRICS_TOKEN/],
-    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN .*16.*\(got a hidden value\)/],
   ])('stops on a bad value, naming the variable: %j', (env, message) => {
     expect(() => loadConfig(env, { repoRoot: root })).toThrow(ConfigError)
     expect(() => loadConfig(env, { repoRoot: root })).toThrow(message)
   })
 
-  it('leaves metrics off unless METRICS_PORT is set (or "off"), and never echoes the token', () => {
+  it('leaves metrics off unless BOARD_METRICS_PORT is set (or "off"), and never echoes the token', () => {
     expect(loadConfig({}, { repoRoot: root }).metricsPort).toBeUndefined()
-    expect(loadConfig({ METRICS_PORT: 'off' }, { repoRoot: root }).metricsPort).toBeUndefined()
-    expect(loadConfig({ METRICS_PORT: '0' }, { repoRoot: root }).metricsPort).toBe(0)
-    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it ok' }, { repoRoot: root })).toThrow(
-      /^(?!.*has a space).*METRICS_TOKEN/,
+    expect(loadConfig({ BOARD_METRICS_PORT: 'off' }, { repoRoot: root }).metricsPort).toBeUndefined()
+    expect(loadConfig({ BOARD_METRICS_PORT: '0' }, { repoRoot: root }).metricsPort).toBe(0)
+    expect(() => loadConfig({ BOARD_METRICS_TOKEN: 'has a space in it ok' }, { repoRoot: root })).toThrow(
+      /^(?!.*has a space).*BOARD_METRICS_TOKEN/,
     )
+  })
+
+  it('still reads the old names for one release, with a one-line warning each', () => {
+    const warnings: string[] = []
+    const config = loadConfig(
+      { BLOCK_DURATION: '5', METRICS_PORT: 'off', METRICS_HOST: '127.0.0.2' },
+      { repoRoot: root, onWarning: (message) => warnings.push(message) },
+    )
+    expect(config).toMatchObject({ blockDurationSeconds: 5, metricsHost: '127.0.0.2' })
+    expect(config.metricsPort).toBeUndefined()
+    expect(warnings).toEqual([
+      'BLOCK_DURATION is deprecated and will stop working in the next release: set BLOCK_DURATION_SECONDS instead',
+      'METRICS_PORT is deprecated and will stop working in the next release: set BOARD_METRICS_PORT instead',
+      'METRICS_HOST is deprecated and will stop working in the next release: set BOARD_METRICS_HOST instead',
+    ])
   })
 
   it('reports every bad variable at once', () => {

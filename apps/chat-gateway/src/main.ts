@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createAuth, createRedisAttemptStore, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
 import { findRepoRoot, loadCerts } from '@parley/certs'
+import { authOptions, storageOptions } from '@parley/config'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { pino } from 'pino'
@@ -39,6 +40,7 @@ const log = pino({
   level: config.logLevel,
   redact: { paths: ['token', '*.token', 'password', '*.password', 'cookie', '*.cookie'], censor: '[redacted]' },
 })
+for (const message of loaded.warnings) log.warn(message)
 
 // Never the CA's key: a missing or expiring leaf is made by `pnpm certs` in a child process.
 const certs = await loadCerts(config.certsDir)
@@ -46,11 +48,9 @@ if (certs.created.leaf) {
   log.info({ certsDir: config.certsDir, leaf: certs.created.leaf }, 'TLS certificate created')
 }
 const storage = await openStorage({
-  sqlitePath: config.databasePath,
+  ...storageOptions(config),
   // SQLite commits on a worker thread: an fsync never stalls the deliveries of everyone else.
   writeWorker: true,
-  ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-  ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
 })
 // Redis when configured (several gateways and boards), else in-process: then revocations made on the
 // board reach this process only through the heartbeat's session re-check.
@@ -69,12 +69,7 @@ const cluster = await openCluster({
 })
 const auth = createAuth({
   storage,
-  config: {
-    blockDurationMs: config.blockDurationSeconds * 1000,
-    minPasswordLength: config.minPasswordLength,
-    sessionIdleMs: config.sessionIdleMinutes * 60_000,
-    sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
-  },
+  config: authOptions(config),
   log: log.child({ component: 'auth' }),
   // Every gateway and board hears it and ends that session's sockets and streams at once.
   onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event),

@@ -211,4 +211,20 @@ describe('loadConfig', () => {
       expect(message).not.toMatch(/short-secret|hunter2/)
     }
   })
+
+  it('reads the durations by names that say their unit; the old names warn for one release', () => {
+    const current = loadConfig(
+      { CHAT_TIMEOUT_SECONDS: '30', CHAT_SIGN_IN_TIMEOUT_SECONDS: '5', BLOCK_DURATION_SECONDS: '7' },
+      [],
+      options,
+    )
+    expect(current.config).toMatchObject({ timeoutSeconds: 30, signInTimeoutSeconds: 5, blockDurationSeconds: 7 })
+    expect(current.warnings).toEqual([])
+    const old = loadConfig({ CHAT_TIMEOUT: '30' }, [], options)
+    expect(old.config.timeoutSeconds).toBe(30)
+    expect(old.warnings).toEqual([
+      'CHAT_TIMEOUT is deprecated and will stop working in the next release: set CHAT_TIMEOUT_SECONDS instead',
+    ])
+    expect(load({ CHAT_METRICS_PORT: 'off' }).metricsPort).toBeUndefined()
+  })
 })
