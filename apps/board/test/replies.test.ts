@@ -130,7 +130,7 @@ describe('replying without JavaScript', () => {
     // A reply's own address shows its post's page.
     const direct = await bob.get(`/posts/${apples!.id}`)
     expect(direct.statusCode).toBe(303)
-    expect(direct.headers.location).toBe(`/posts/${postId}#post-${apples!.id}`)
+    expect(direct.headers.location).toBe(`/posts/${postId}?before=${apples!.id + 1}#post-${apples!.id}`)
   })
 
   it('pages replies oldest first, and a new reply lands on the last page', async () => {

@@ -57,7 +57,7 @@ describe('/search', () => {
     expect(response.statusCode).toBe(200)
     const html = response.body
     expect(html).toContain(`href="/posts/${post.id}"`)
-    expect(html).toContain(`href="/posts/${post.id}#reply-${reply.id}"`)
+    expect(html).toContain(`href="/posts/${reply.id}"`)
     expect(html).toContain('The &lt;b&gt;<mark>lighthouse</mark>&lt;/b&gt; keeper &amp; his cat')
     expect(html).not.toContain('<b>lighthouse')
     expect(html).toContain('<strong>ann</strong>: see you at the <mark>lighthouse</mark>')

@@ -188,7 +188,9 @@ export const postPageRoutes: BoardPlugin<PostPageRoutesOptions> = async (app, { 
   app.get('/posts/:id', { schema: { params: PostParams, querystring: PageQuery } }, async (request, reply) => {
     requireUser(request)
     const post = await topLevel(request.params.id)
-    if (post.parentId !== null) return reply.redirect(`/posts/${post.parentId}#post-${post.id}`, 303)
+    // A reply's own address (search hits, notifications) shows the page of its post that ends with it.
+    if (post.parentId !== null)
+      return reply.redirect(`/posts/${post.parentId}?before=${post.id + 1}#post-${post.id}`, 303)
     const quoted = await quotable(post, request.query.quote)
     const form = { body: '', quote: quoted ? quoteOf(quoted.id, quoted.authorName, quoted.body) : null, errors: {} }
     return renderPage(request, reply, post, request.query, form)

@@ -29,7 +29,8 @@ export interface ChatHitView {
 }
 
 export function postHref(hit: Pick<PostSearchHit, 'id' | 'parentId'>): string {
-  return hit.parentId === null ? `/posts/${hit.id}` : `/posts/${hit.parentId}#reply-${hit.id}`
+  // A reply's own address redirects to the page of its post that shows it (routes/post-page.ts).
+  return `/posts/${hit.id}`
 }
 
 export function presentPostHit(hit: PostSearchHit): PostHitView {
