@@ -64,6 +64,8 @@ const PAGES: PageCase[] = [
   { name: 'post', as: 'alice', path: (seeded) => `/posts/${seeded.bobPost}`, act: waitForLive },
   { name: 'post-quote', as: 'alice', path: (seeded) => `/posts/${seeded.bobPost}?quote=${seeded.reply}` },
   { name: 'search', as: 'alice', path: () => '/search?q=hello' },
+  { name: 'notifications', as: 'alice', path: () => '/notifications' },
+  { name: 'user', as: 'alice', path: () => '/users/bob' },
   { name: 'board-admin', as: 'admin', path: () => '/' },
   { name: 'admin-reports', as: 'admin', path: () => '/admin/reports' },
   { name: 'admin-users', as: 'admin', path: () => '/admin/users' },
@@ -225,6 +227,15 @@ beforeAll(async () => {
     recipientId: alice,
     clientId: 'seed-1',
     body: CHAT_WITH_LINKS,
+    createdAt: now,
+  })
+  // bob mentioned alice in his post: one unread notification (the header's count, the list).
+  await storage.notifications.create({
+    recipientId: alice,
+    kind: 'mention',
+    actorId: bob,
+    postId: bobPost,
+    excerpt: 'Hello from bob, with a question about the board.',
     createdAt: now,
   })
   seeded = { alicePost, bobPost, reply }
