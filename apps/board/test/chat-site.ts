@@ -1,15 +1,15 @@
 /**
  * Test helpers for the chat in the browser: the REAL board (createServer) and the REAL chat gateway
- * (createGateway) sharing one temp SQLite database and one set of certificates, as one deployment
- * runs them (Chromium comes from @parley/testing's launchChromium). Everything on 127.0.0.1.
+ * (`startTestGateway` of chat-gateway/testing) sharing one temp SQLite database and one set of
+ * certificates, as one deployment runs them (Chromium comes from @parley/testing's launchChromium).
+ * Everything on 127.0.0.1.
  */
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { createServer as createNetServer } from 'node:net'
 import { type Auth, createAuth } from '@parley/auth'
 import { type CertFiles, ensureCerts } from '@parley/certs'
-import type { GatewayConfig } from 'chat-gateway/src/config.js'
-import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import { type Gateway, type GatewayConfig, startTestGateway } from 'chat-gateway/testing'
 import { pino } from 'pino'
 import { createTestBoard, type TestBoard } from './support.js'
 
@@ -59,53 +59,38 @@ export async function startChatSite(gatewayOverrides: Partial<GatewayConfig> = {
     log: log.child({ module: 'auth' }),
     config: { minPasswordLength: board.config.minPasswordLength, blockDurationMs: 60_000 },
   })
-  const config: GatewayConfig = {
-    host: '127.0.0.1',
-    port: gatewayPort,
-    timeoutSeconds: 600,
-    allowNewUsers: true,
-    allowedOrigins: [boardOrigin],
-    maxBufferedBytes: 1024 * 1024,
-    heartbeatMs: 30_000,
-    ratePerSecond: 1000,
-    rateBurst: 1000,
-    instanceId: 'board-chat-test',
-    ...gatewayOverrides,
-  }
-  const open = () =>
-    createGateway(config, {
-      log,
-      storage: board.storage,
-      auth: gatewayAuth,
-      tls: { key: certs.key, cert: certs.cert },
-    })
-  let gateway: Gateway | null = await open()
+  const test = await startTestGateway({
+    config: {
+      port: gatewayPort,
+      allowedOrigins: [boardOrigin],
+      heartbeatMs: 30_000,
+      instanceId: 'board-chat-test',
+      ...gatewayOverrides,
+    },
+    storage: board.storage,
+    certs,
+    auth: gatewayAuth,
+    log,
+  })
 
   const site: ChatSite = {
     board,
     boardOrigin,
     get gateway() {
-      if (!gateway) throw new Error('the gateway is stopped')
-      return gateway
+      return test.gateway
     },
     gatewayPort,
     gatewayUrl: `wss://127.0.0.1:${gatewayPort}/`,
     gatewayAuth,
     certs,
     gatewayLogs,
-    async stopGateway() {
-      const running = gateway
-      gateway = null
-      await running?.close()
-    },
-    async startGateway() {
-      gateway ??= await open()
-    },
+    stopGateway: () => test.stop(),
+    startGateway: () => test.start(),
     async createUser(username, password = PASSWORD) {
       await board.auth.createUser(username, password)
     },
     async close() {
-      await site.stopGateway()
+      await test.close()
       await board.close()
     },
   }
