@@ -1,7 +1,7 @@
 /**
  * A whole Parley site for a test, in this process: one temp folder with TLS certificates (a local
  * CA), one real SQLite file, one injectable clock, and the real board (`createServer`) and chat
- * gateway (`createGateway`) on top, each with its own auth instance and captured pino log, as the
+ * gateway (`startTestGateway` of chat-gateway/testing) on top, each with its own auth instance and captured pino log, as the
  * two processes run in production. Everything listens on 127.0.0.1, port 0.
  * @module
  */
@@ -18,8 +18,7 @@ import type { BoardInstance } from 'board/src/http/types.js'
 import { createLogger } from 'board/src/logging.js'
 import { createMediaLibrary } from 'board/src/media/index.js'
 import { createServer } from 'board/src/server.js'
-import type { GatewayConfig } from 'chat-gateway/src/config.js'
-import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import { type Gateway, type GatewayConfig, startTestGateway, testGatewayConfig } from 'chat-gateway/testing'
 import { pino } from 'pino'
 import { captureLogs, type LogCapture } from './log-capture.js'
 import { type TempDir, tempDir } from './temp.js'
@@ -53,20 +52,9 @@ export interface RunningGateway {
   close(): Promise<void>
 }
 
+/** The shared test settings (chat-gateway/testing) under this suite's instance id. */
 export function gatewayTestConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
-  return {
-    host: '127.0.0.1',
-    port: 0,
-    timeoutSeconds: 600,
-    allowNewUsers: true,
-    allowedOrigins: [],
-    maxBufferedBytes: 1024 * 1024,
-    heartbeatMs: 60_000,
-    ratePerSecond: 1000,
-    rateBurst: 1000,
-    instanceId: 'e2e',
-    ...overrides,
-  }
+  return testGatewayConfig({ instanceId: 'e2e', ...overrides })
 }
 
 export class Site {
@@ -159,7 +147,6 @@ export class Site {
 
   /** The real chat gateway over this site's storage, with TLS on 127.0.0.1 port 0. */
   async startGateway(overrides: Partial<GatewayConfig> = {}): Promise<RunningGateway> {
-    const config = gatewayTestConfig(overrides)
     const logs = captureLogs()
     const log = pino({ level: 'debug' }, logs.stream)
     const auth = createAuth({
@@ -168,21 +155,22 @@ export class Site {
       log: log.child({ component: 'auth' }),
       config: this.authConfig,
     })
-    const gateway = await createGateway(config, {
-      log,
+    const test = await startTestGateway({
+      config: gatewayTestConfig(overrides),
       storage: this.storage,
+      certs: this.certs,
+      clock: this.clock,
       auth,
-      tls: { key: this.certs.key, cert: this.certs.cert },
-      now: this.clock.now,
+      log,
     })
     let closed = false
     const close = async () => {
       if (closed) return
       closed = true
-      await gateway.close()
+      await test.close()
     }
     this.#closers.push(close)
-    return { gateway, config, auth, logs, url: `wss://127.0.0.1:${gateway.port}/`, close }
+    return { gateway: test.gateway, config: test.config, auth, logs, url: test.url, close }
   }
 
   async close(): Promise<void> {
