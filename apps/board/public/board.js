@@ -163,6 +163,8 @@
   }
 
   const source = new EventSource('/events')
+  // Shared with notifications.js (the header's unread count): one stream per tab.
+  window.parleyEvents = source
   source.addEventListener('open', () => setStatus('Live', true))
   source.addEventListener('error', () => {
     // EventSource reconnects by itself while the server allows it; a closed stream (signed out) does not.

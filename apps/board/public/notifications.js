@@ -1,6 +1,8 @@
 // Parley: the header's unread-notifications count, kept live over the board's event stream
 // (`event: unread` carries this user's count; routes/notifications.ts). Progressive enhancement
 // only: without it the count is the one the page was rendered with. Only numbers are written.
+// A page whose own script already opened the stream (board.js, post-page.js set
+// `window.parleyEvents`) shares it, so a tab holds one stream against the per-session limit.
 ;(() => {
   const badge = document.querySelector('[data-unread-count]')
   const number = document.querySelector('[data-unread-number]')
@@ -12,18 +14,25 @@
     badge.hidden = unread === 0
   }
 
-  const source = new EventSource('/events')
-  // Marks the count as live (tests wait for it; from here on no change is missed).
-  source.addEventListener('open', () => {
-    badge.dataset.live = 'true'
-  })
-  source.addEventListener('unread', (event) => {
-    try {
-      show(JSON.parse(event.data).unread)
-    } catch {
-      // Not ours to fix: a malformed event changes nothing.
+  function start() {
+    const source = window.parleyEvents ?? new EventSource('/events')
+    window.parleyEvents = source
+    // Marks the count as live (tests wait for it; from here on no change is missed).
+    const live = () => {
+      badge.dataset.live = 'true'
     }
-  })
-  // Leaving the page closes the stream at once, so it never counts against the per-session limit.
-  window.addEventListener('pagehide', () => source.close())
+    if (source.readyState === EventSource.OPEN) live()
+    source.addEventListener('open', live)
+    source.addEventListener('unread', (event) => {
+      try {
+        show(JSON.parse(event.data).unread)
+      } catch {
+        // Not ours to fix: a malformed event changes nothing.
+      }
+    })
+  }
+
+  // After every deferred script of the page has run (DOMContentLoaded), so a page's own stream exists.
+  if (document.readyState === 'complete') start()
+  else document.addEventListener('DOMContentLoaded', start, { once: true })
 })()

@@ -101,6 +101,8 @@
   }
 
   const source = new EventSource('/events')
+  // Shared with notifications.js (the header's unread count): one stream per tab.
+  window.parleyEvents = source
   source.addEventListener('open', () => setStatus('Live', true))
   source.addEventListener('error', () => {
     setStatus(source.readyState === EventSource.CLOSED ? 'Offline: use Reload' : 'Reconnecting…', false)

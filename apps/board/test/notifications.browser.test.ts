@@ -79,6 +79,24 @@ describe('notifications in Chromium', () => {
     expect(await board.storage.notifications.countUnread((await board.storage.users.getUserByKey('nora'))!.id)).toBe(0)
   })
 
+  it('shares the board page’s own stream: one /events request per tab, and the count still goes live', async () => {
+    const rosa = await signedIn('rosa')
+    const sven = await signedIn('sven')
+    const streams: string[] = []
+    rosa.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/events') streams.push(request.url())
+    })
+    await rosa.page.goto(`${base}/`)
+    await rosa.page.locator('[data-unread-count][data-live="true"]').waitFor({ state: 'attached' })
+    await sven.page.fill('#post-body', 'over to you, @rosa')
+    await sven.page.getByRole('button', { name: 'Post' }).click()
+    await sven.page.waitForURL(`${base}/`)
+    await expect.poll(() => rosa.page.locator('[data-unread-number]').textContent(), WAIT).toBe('1')
+    // The post also arrived live on the board through the same stream.
+    await expect.poll(() => rosa.page.getByText('over to you,').count(), WAIT).toBe(1)
+    expect(streams).toHaveLength(1)
+  })
+
   it('saves the choice of events on /account, and a turned-off event no longer notifies', async () => {
     const olga = await signedIn('olga')
     const pete = await signedIn('pete')
