@@ -57,6 +57,14 @@ export function pushHandlers({ model, view, requests, isVisible, shown }) {
           view.announce(text)
           break
         }
+        case 'notification': {
+          // A mention or reply on the board (issue 17): a line in "Everyone" and an announcement; text only.
+          const what = event.kind === 'reply' ? 'replied to your post' : 'mentioned you on the board'
+          const text = `${event.from} ${what}: ${event.excerpt}`
+          model.addSystem(EVERYONE, text, event.at)
+          view.announce(text)
+          break
+        }
         case 'bye':
           view.announce(event.message)
           break
