@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeClientMessage, decodeServerMessage, encode } from '../src/codec.js'
+import type { ServerMessageOf } from '../src/server-messages.js'
 import { MAX_SEARCH_LENGTH, MAX_SEARCH_PAGE } from '../src/search.js'
 
 describe('search frames', () => {
@@ -28,7 +29,7 @@ describe('search frames', () => {
   })
 
   it('round-trips a reply with plain-text excerpt parts', () => {
-    const reply = {
+    const reply: ServerMessageOf<'search'> = {
       type: 'search',
       replyTo: 's1',
       matches: [
@@ -44,7 +45,7 @@ describe('search frames', () => {
         },
       ],
       more: false,
-    } as const
+    }
     expect(decodeServerMessage(encode(reply))).toEqual(reply)
     expect(() => decodeServerMessage(JSON.stringify({ ...reply, matches: [{ messageId: 7 }] }))).toThrow()
   })
