@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeClientMessage, decodeServerMessage, encode } from '../src/codec.js'
-import type { ServerMessageOf } from '../src/server-messages.js'
 import { MAX_SEARCH_LENGTH, MAX_SEARCH_PAGE } from '../src/search.js'
+import type { ServerMessageOf } from '../src/server-messages.js'
 
 describe('search frames', () => {
   it('accepts a search of any words, with an optional page', () => {
