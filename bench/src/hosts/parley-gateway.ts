@@ -12,8 +12,8 @@ import { type Auth, createAttemptLimiter, createAuth, createMemoryAttemptStore }
 import { openBus } from '@parley/bus'
 import { openPostgresStorage, openStorage, type Storage } from '@parley/storage'
 import { openCluster } from 'chat-gateway/src/cluster/open-cluster.js'
-import type { GatewayConfig } from 'chat-gateway/src/config.js'
 import { createGateway, type Gateway } from 'chat-gateway/src/gateway.js'
+import { testGatewayConfig } from 'chat-gateway/testing'
 import pg from 'pg'
 import { pino } from 'pino'
 import type { ProcessMetrics } from '../metrics.js'
@@ -102,13 +102,9 @@ export function handlers(_metrics: ProcessMetrics) {
       const auth: Auth = createAuth({ storage, config: { sessionIdleMs: 12 * 60 * 60_000 } })
       const users = await seedUsers(storage, auth, args.users, 'u')
       const loginUsers = (await seedUsers(storage, auth, args.loginUsers ?? 0, 'l')).map((user) => user.username)
-      const config: GatewayConfig = {
-        host: '127.0.0.1',
-        port: 0,
+      const config = testGatewayConfig({
         timeoutSeconds: 3600,
         allowNewUsers: false,
-        allowedOrigins: [],
-        maxBufferedBytes: 1024 * 1024,
         heartbeatMs: 30_000,
         // One bench sender pushes thousands of frames a second; the per-connection limit would
         // otherwise measure the limiter, not the delivery path.
@@ -119,7 +115,7 @@ export function handlers(_metrics: ProcessMetrics) {
         // abuse limits stay on (their cost is measured) but far above what the bench does.
         maxConnectionsPerIp: 1_000_000,
         signInTimeoutSeconds: 3600,
-      }
+      })
       const tls = await readTls(args.tls)
       const silent = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }))
       const shared = args.redisUrl
