@@ -18,9 +18,18 @@ const UserId = Type.Integer({ minimum: 1 })
 const ConnId = Type.String({ minLength: 1, maxLength: 64 })
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 
-/** Push a frame to every connection of one user, or only to `connId` (messages, private-chat brokering). */
+/**
+ * Push a frame to every connection of one user, or only to `connId` (private-chat brokering), or to
+ * all but `exceptConnId` (a message echoed to the sender's other devices).
+ */
 const DeliverEvent = Type.Object(
-  { kind: Type.Literal('deliver'), userId: UserId, connId: Type.Optional(ConnId), frame: ServerMessage },
+  {
+    kind: Type.Literal('deliver'),
+    userId: UserId,
+    connId: Type.Optional(ConnId),
+    exceptConnId: Type.Optional(ConnId),
+    frame: ServerMessage,
+  },
   { additionalProperties: false },
 )
 

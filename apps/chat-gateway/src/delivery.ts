@@ -23,6 +23,7 @@ export function deliverLocally(ctx: GatewayState, event: BusEvent): void {
       const text = encode(event.frame)
       for (const conn of ctx.registry.connectionsOf(event.userId)) {
         if (event.connId !== undefined && conn.connId !== event.connId) continue
+        if (conn.connId === event.exceptConnId) continue
         if (event.frame.type === 'message') conn.pushMessage(event.frame, text)
         else if (conn.sendEncoded(text)) ctx.metrics.framesOut.inc({ type: event.frame.type })
       }

@@ -3,7 +3,8 @@
  * user's first connection on THIS gateway and closes with their last one here (a crashed
  * instance's rows are closed when it is swept or restarts). Announcements are per user across all
  * gateways: `presence online` when the online directory says a claim was the user's first
- * connection anywhere, `offline` when a release (or a sweep of a dead instance) removed their last.
+ * connection anywhere, `offline` when a release (or a sweep of a dead instance) removed their last,
+ * after a short grace when the connection just closed (a page reload, a move to another board page).
  * Changes of one user run in order, so a quick logout + login is never announced reversed.
  * @module
  */
@@ -19,8 +20,12 @@ export interface PresenceTracker {
   closeHistory(userId: number): void
   /** Tells everyone not blocked either way that `user` came online or went offline (all instances). */
   announce(user: OnlineUser, state: 'online' | 'offline'): void
-  /** Removes a connection from the directory; announces `offline` when it was the user's last anywhere. */
-  release(user: OnlineUser, connId: string): void
+  /**
+   * Removes a connection from the directory; announces `offline` when it was the user's last
+   * anywhere. With `graceMs` the user stays online that long after their last connection, and the
+   * directory announces `offline` only if nobody came back (directory hooks).
+   */
+  release(user: OnlineUser, connId: string, graceMs?: number): void
   /** Waits for every pending change (shutdown, tests). */
   settle(): Promise<void>
 }
@@ -100,9 +105,9 @@ export function createPresenceTracker(options: PresenceOptions): PresenceTracker
       const at = now()
       inOrder(user.id, () => publish(user, state, at))
     },
-    release(user, connId) {
+    release(user, connId, graceMs = 0) {
       inOrder(user.id, async () => {
-        const { last } = await directory.release(user.id, connId)
+        const { last } = await directory.release(user.id, connId, { graceMs })
         if (last) await publish(user, 'offline', now())
       })
     },

@@ -120,9 +120,9 @@ describe('lookup and login', () => {
   })
 })
 
-describe('one session per account', () => {
+describe('one session per account (CHAT_ONE_SESSION_PER_USER)', () => {
   it('refuses a login while the account is online under another session, and revokes that new session', async () => {
-    h = await Harness.start()
+    h = await Harness.start({ config: { oneSessionPerUser: true } })
     const first = await h.loginAs('hans')
     const second = await h.connect()
     const refused = await second.request({ type: 'login', v: 1, username: 'hans', password: PASSWORD })
@@ -193,7 +193,7 @@ describe('browser connections', () => {
   }
 
   it('resumes the board session from the cookie of an allowed page; tabs coexist', async () => {
-    h = await Harness.start()
+    h = await Harness.start({ config: { oneSessionPerUser: true } })
     const observer = await h.loginAs('luke')
     const token = await boardSession('hans')
     const cookie = `theme=dark; __Host-parley=${encodeURIComponent(token)}`

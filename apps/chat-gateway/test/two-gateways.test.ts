@@ -63,8 +63,8 @@ describe('two gateways on one Redis', () => {
     await sawPresence(luke, 'hans', 'offline', since)
   })
 
-  it('refuses a second session of an account online on the other gateway', async () => {
-    pair = await GatewayPair.start()
+  it('refuses a second session of an account online on the other gateway (CHAT_ONE_SESSION_PER_USER)', async () => {
+    pair = await GatewayPair.start({ config: { oneSessionPerUser: true } })
     await pair.loginAs(0, 'hans')
     const second = await pair.connect(1)
     const reply = await second.request({ type: 'login', v: 1, username: 'hans', password: 'correct horse battery' })

@@ -6,18 +6,21 @@
 import { RecentIds } from '../recent-ids.js'
 import type { SessionKind } from '../registry.js'
 import { PrivateBroker } from './private-broker.js'
-import type {
-  BroadcastLedger,
-  ClusterState,
-  ConnectionClaim,
-  OnlineDirectory,
-  OnlineUser,
-  PrivateRequests,
+import {
+  type BroadcastLedger,
+  type ClusterState,
+  type ConnectionClaim,
+  type DirectoryHooks,
+  graceConnId,
+  type OnlineDirectory,
+  type OnlineUser,
+  type PrivateRequests,
 } from './types.js'
 
 interface Entry {
   sessionHash: string
-  kind: SessionKind
+  /** `grace`: the placeholder a user's last connection left for a short while (no session, no connection). */
+  kind: SessionKind | 'grace'
   instanceId: string
 }
 
@@ -44,15 +47,34 @@ export function createMemoryClusterHub(): MemoryClusterHub {
 }
 
 export function createMemoryDirectory(hub: MemoryClusterHub, instanceId: string): OnlineDirectory {
+  let hooks: DirectoryHooks | null = null
+  /** Users whose grace this instance holds, and the timer that ends it. */
+  const graces = new Map<number, NodeJS.Timeout>()
+  const graceId = graceConnId(instanceId)
+
+  function removeUserIfEmpty(userId: number, user: OnlineEntry): boolean {
+    if (user.connections.size > 0) return false
+    hub.users.delete(userId)
+    return true
+  }
+
+  function endGrace(userId: number): void {
+    graces.delete(userId)
+    const user = hub.users.get(userId)
+    if (!user?.connections.delete(graceId)) return
+    if (removeUserIfEmpty(userId, user)) hooks?.transition({ id: userId, username: user.username }, 'offline')
+  }
+
   return {
     instanceId,
     async claim(connection: ConnectionClaim) {
       const user = hub.users.get(connection.userId)
       if (user) {
-        for (const entry of user.connections.values()) {
-          if (entry.sessionHash !== connection.sessionHash) return { accepted: false, first: false }
+        const live = [...user.connections.values()].filter((entry) => entry.kind !== 'grace')
+        if (connection.oneSessionPerUser && live.some((entry) => entry.sessionHash !== connection.sessionHash)) {
+          return { accepted: false, first: false }
         }
-        if (connection.maxConnections !== undefined && user.connections.size >= connection.maxConnections) {
+        if (connection.maxConnections !== undefined && live.length >= connection.maxConnections) {
           return { accepted: false, first: false, tooMany: true }
         }
       }
@@ -65,12 +87,22 @@ export function createMemoryDirectory(hub: MemoryClusterHub, instanceId: string)
       hub.users.set(connection.userId, target)
       return { accepted: true, first: user === undefined }
     },
-    async release(userId, connId) {
+    async release(userId, connId, options) {
       const user = hub.users.get(userId)
       if (!user?.connections.delete(connId)) return { last: false }
-      if (user.connections.size > 0) return { last: false }
-      hub.users.delete(userId)
-      return { last: true }
+      const graceMs = options?.graceMs ?? 0
+      const onlyGraces = [...user.connections.values()].every((entry) => entry.kind === 'grace')
+      if (graceMs > 0 && onlyGraces) {
+        user.connections.set(graceId, { sessionHash: '-', kind: 'grace', instanceId })
+        clearTimeout(graces.get(userId))
+        const timer = setTimeout(() => endGrace(userId), graceMs)
+        timer.unref()
+        graces.set(userId, timer)
+        return { last: false }
+      }
+      // Gone for good (a logout, a timeout): nobody is coming back, so any grace ends here too.
+      if (onlyGraces) user.connections.clear()
+      return { last: removeUserIfEmpty(userId, user) }
     },
     async isOnline(userId) {
       return hub.users.has(userId)
@@ -80,9 +112,14 @@ export function createMemoryDirectory(hub: MemoryClusterHub, instanceId: string)
         .map(([id, user]) => ({ id, username: user.username }))
         .sort((a, b) => a.username.localeCompare(b.username))
     },
-    async start() {},
+    async start(startHooks) {
+      hooks = startHooks
+    },
     async resync() {},
     async stop() {
+      hooks = null
+      for (const timer of graces.values()) clearTimeout(timer)
+      graces.clear()
       // The process keeps running (tests) but this instance is gone: forget its connections quietly.
       for (const [userId, user] of hub.users) {
         for (const [connId, entry] of user.connections) {

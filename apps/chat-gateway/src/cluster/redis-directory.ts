@@ -14,7 +14,14 @@
 import type { Logger } from 'pino'
 import type { RedisCommands } from './redis-client.js'
 import { CLAIM, HEARTBEAT, type LuaScript, RELEASE, SWEEP } from './redis-scripts.js'
-import type { ClaimResult, ConnectionClaim, DirectoryHooks, OnlineDirectory, OnlineUser } from './types.js'
+import {
+  type ClaimResult,
+  type ConnectionClaim,
+  type DirectoryHooks,
+  graceConnId,
+  type OnlineDirectory,
+  type OnlineUser,
+} from './types.js'
 
 export interface RedisDirectoryOptions {
   client: RedisCommands
@@ -78,13 +85,46 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
       force ? '1' : '0',
       // 0: no cap (a re-registration is never refused for it).
       String(force ? 0 : (connection.maxConnections ?? 0)),
+      connection.oneSessionPerUser ? '1' : '0',
     ])) as [number, number, number?]
     return { accepted: reply[0] === 1, first: reply[1] === 1, ...(reply[2] === 1 ? { tooMany: true } : {}) }
   }
 
-  async function releaseRemote(userId: number, connId: string): Promise<string | null> {
-    const [last, name] = (await run(RELEASE, [prefix, String(userId), connId, instanceId])) as [number, string]
+  /** The username when that was the user's last entry; `held`: a grace placeholder was left instead. */
+  async function releaseRemote(
+    userId: number,
+    connId: string,
+    mode: 'hold' | 'gone' | 'end' = 'gone',
+  ): Promise<string | null | 'held'> {
+    const [last, name, held] = (await run(RELEASE, [prefix, String(userId), connId, instanceId, mode])) as [
+      number,
+      string,
+      number?,
+    ]
+    if (held === 1) return 'held'
     return last === 1 ? name : null
+  }
+
+  /** Users whose grace placeholder this instance holds, and the timer that ends it. */
+  const graces = new Map<number, NodeJS.Timeout>()
+
+  function holdGrace(userId: number, graceMs: number): void {
+    clearTimeout(graces.get(userId))
+    const timer = setTimeout(() => {
+      graces.delete(userId)
+      releaseRemote(userId, graceConnId(instanceId), 'end').then(
+        (name) => {
+          if (typeof name === 'string' && name !== 'held') hooks.transition({ id: userId, username: name }, 'offline')
+        },
+        // Redis unreachable: the placeholder stays until it can be removed (next try, or a sweep of this instance).
+        (error: unknown) => {
+          log.warn({ err: error, userId }, 'ending a presence grace failed: retrying')
+          holdGrace(userId, graceMs)
+        },
+      )
+    }, graceMs)
+    timer.unref()
+    graces.set(userId, timer)
   }
 
   function localUsers(): OnlineUser[] {
@@ -114,8 +154,10 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
       const userId = Number(member.slice(0, colon))
       const connId = member.slice(colon + 1)
       if (local.has(connId)) continue
-      const name = await releaseRemote(userId, connId)
-      if (name !== null) hooks.transition({ id: userId, username: name }, 'offline')
+      // A grace placeholder is not a connection: its own timer removes it.
+      if (connId.startsWith('grace@')) continue
+      const name = await releaseRemote(userId, connId, 'end')
+      if (typeof name === 'string' && name !== 'held') hooks.transition({ id: userId, username: name }, 'offline')
     }
   }
 
@@ -174,7 +216,7 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
         const otherSession = [...local.values()].some(
           ({ claim }) => claim.userId === connection.userId && claim.sessionHash !== connection.sessionHash,
         )
-        if (otherSession) return { accepted: false, first: false }
+        if (connection.oneSessionPerUser && otherSession) return { accepted: false, first: false }
         const mine = [...local.values()].filter(({ claim }) => claim.userId === connection.userId).length
         if (connection.maxConnections !== undefined && mine >= connection.maxConnections) {
           return { accepted: false, first: false, tooMany: true }
@@ -184,12 +226,15 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
       }
     },
 
-    async release(userId, connId) {
+    async release(userId, connId, options) {
       const entry = local.get(connId)
       local.delete(connId)
       if (!entry?.registered) return { last: false }
+      const graceMs = options?.graceMs ?? 0
       try {
-        return { last: (await releaseRemote(userId, connId)) !== null }
+        const name = await releaseRemote(userId, connId, graceMs > 0 ? 'hold' : 'gone')
+        if (name === 'held') holdGrace(userId, graceMs)
+        return { last: typeof name === 'string' && name !== 'held' }
       } catch (error) {
         degraded('release', error)
         return { last: false }
@@ -231,6 +276,9 @@ export function createRedisDirectory(options: RedisDirectoryOptions): OnlineDire
 
     async stop() {
       clearInterval(timer)
+      // Placeholders stay until this instance's heartbeat expires; the sweep then announces those users.
+      for (const grace of graces.values()) clearTimeout(grace)
+      graces.clear()
       await chain
       hooks = NO_HOOKS
     },

@@ -4,7 +4,9 @@
  * never both see the same user-level transition, and each is announced exactly once.
  *
  * Keys (all under the deployment's prefix P, e.g. `parley:`):
- * - `P online:user:<userId>`   hash connId → "<sessionHash> <kind> <instanceId>": a user's connections
+ * - `P online:user:<userId>`   hash connId → "<sessionHash> <kind> <instanceId>": a user's connections;
+ *                              `grace@<instanceId>` → "- grace <instanceId>": the placeholder their last
+ *                              connection left for the grace before "offline"
  * - `P online:index`           hash userId → username: every user with at least one connection
  * - `P online:inst:<id>`       set of "<userId>:<connId>": what an instance registered (for sweeping)
  * - `P online:alive:<id>`      an instance's heartbeat, with a TTL: gone = the instance is dead
@@ -29,20 +31,25 @@ function script(text: string): LuaScript {
 
 /**
  * ARGV: P, userId, connId, instanceId, sessionHash, kind, username, force ('1'/'0'), maxConnections
- * ('0': no cap). Returns {accepted, first, tooMany}.
+ * ('0': no cap), oneSession ('1': refuse while the user is online under another session). Grace
+ * placeholders count for `first` (the user never looked offline) but not as connections.
+ * Returns {accepted, first, tooMany}.
  */
 export const CLAIM = script(`
-local P, userId, connId, inst, hash, kind, name, force, max =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9] or '0')
+local P, userId, connId, inst, hash, kind, name, force, max, oneSession =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9] or '0'), ARGV[10]
 local userKey = P .. 'online:user:' .. userId
 local entries = redis.call('HGETALL', userKey)
 local stale = {}
+local graces = 0
 for i = 1, #entries, 2 do
   local field, value = entries[i], entries[i + 1]
-  local otherHash, _, owner = string.match(value, '^(%S+) (%S+) (.*)$')
+  local otherHash, otherKind, owner = string.match(value, '^(%S+) (%S+) (.*)$')
   if owner ~= inst and redis.call('EXISTS', P .. 'online:alive:' .. owner) == 0 then
     stale[#stale + 1] = { field, owner }
-  elseif force ~= '1' and otherHash ~= hash then
+  elseif otherKind == 'grace' then
+    graces = graces + 1
+  elseif force ~= '1' and oneSession == '1' and otherHash ~= hash then
     return { 0, 0 }
   end
 end
@@ -51,7 +58,7 @@ for _, entry in ipairs(stale) do
   redis.call('HDEL', userKey, entry[1])
   redis.call('SREM', P .. 'online:inst:' .. entry[2], userId .. ':' .. entry[1])
 end
-if max > 0 and (#entries / 2 - #stale) >= max then return { 0, 0, 1 } end
+if max > 0 and (#entries / 2 - #stale - graces) >= max then return { 0, 0, 1 } end
 redis.call('HSET', userKey, connId, hash .. ' ' .. kind .. ' ' .. inst)
 redis.call('SADD', P .. 'online:inst:' .. inst, userId .. ':' .. connId)
 redis.call('HSET', P .. 'online:index', userId, name)
@@ -59,12 +66,38 @@ if #entries > 0 then return { 1, 0 } end
 return { 1, 1 }
 `)
 
-/** ARGV: P, userId, connId, instanceId. Returns {1, username} when that was the user's last connection, else {0, ''}. */
+/**
+ * ARGV: P, userId, connId, instanceId, mode. `hold`: when no real connection is left, leave this
+ * instance's grace placeholder instead of going offline. `gone` (a logout, a timeout): nobody is
+ * coming back, so placeholders left by earlier closes end too. `end`: the entry is a placeholder
+ * whose grace is over; other placeholders keep their own time. Returns {1, username} when the user
+ * has no entry left (announce offline), {0, '', 1} when a placeholder was left, else {0, ''}.
+ */
 export const RELEASE = script(`
-local P, userId, connId, inst = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local P, userId, connId, inst, mode = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local userKey = P .. 'online:user:' .. userId
 redis.call('SREM', P .. 'online:inst:' .. inst, userId .. ':' .. connId)
 if redis.call('HDEL', userKey, connId) == 0 then return { 0, '' } end
+if mode == 'hold' then
+  for _, value in ipairs(redis.call('HVALS', userKey)) do
+    if string.match(value, '^%S+ (%S+) ') ~= 'grace' then return { 0, '' } end
+  end
+  local placeholder = 'grace@' .. inst
+  redis.call('HSET', userKey, placeholder, '- grace ' .. inst)
+  redis.call('SADD', P .. 'online:inst:' .. inst, userId .. ':' .. placeholder)
+  return { 0, '', 1 }
+end
+if mode == 'gone' then
+  local rest = redis.call('HGETALL', userKey)
+  for i = 1, #rest, 2 do
+    if not string.match(rest[i + 1], '^%S+ grace ') then return { 0, '' } end
+  end
+  for i = 1, #rest, 2 do
+    local owner = string.match(rest[i + 1], '^%S+ grace (.*)$')
+    redis.call('SREM', P .. 'online:inst:' .. owner, userId .. ':' .. rest[i])
+  end
+  redis.call('DEL', userKey)
+end
 if redis.call('EXISTS', userKey) == 1 then return { 0, '' } end
 local name = redis.call('HGET', P .. 'online:index', userId)
 redis.call('HDEL', P .. 'online:index', userId)

@@ -12,20 +12,27 @@ export interface OnlineUser {
   username: string
 }
 
+/** The placeholder connection id of a user's grace after their last connection on `instanceId` closed. */
+export function graceConnId(instanceId: string): string {
+  return `grace@${instanceId}`
+}
+
 /** One signed-in connection as the directory records it. */
 export interface ConnectionClaim {
   userId: number
   username: string
   connId: string
-  /** SHA-256 of the session token: connections of one session may coexist, other sessions may not. */
+  /** SHA-256 of the session token (with `oneSessionPerUser`, other sessions are refused). */
   sessionHash: string
   kind: SessionKind
+  /** Refuse the claim while the user is online under another session (`CHAT_ONE_SESSION_PER_USER`). */
+  oneSessionPerUser?: boolean
   /** Refuse the claim when the user already has this many connections on live instances; absent: no cap. */
   maxConnections?: number
 }
 
 export interface ClaimResult {
-  /** False: the user is online under another session on a live instance (CHAT_ALREADY_ONLINE), or `tooMany`. */
+  /** False: `tooMany`, or (`oneSessionPerUser`) the user is online under another session on a live instance (CHAT_ALREADY_ONLINE). */
   accepted: boolean
   /** Refused because the user already holds `maxConnections` connections (the one session they may have). */
   tooMany?: boolean
@@ -50,12 +57,19 @@ export interface DirectoryHooks {
 export interface OnlineDirectory {
   readonly instanceId: string
   /**
-   * Registers a connection, unless the user is online under another session on a live instance
-   * (connections of crashed instances do not count). `force` skips that check (re-registration).
+   * Registers a connection, unless the user holds `maxConnections` already, or (`oneSessionPerUser`)
+   * is online under another session on a live instance (connections of crashed instances do not count).
    */
   claim(connection: ConnectionClaim): Promise<ClaimResult>
-  /** Removes a connection; `last`: it was the user's last anywhere (announce `offline`). */
-  release(userId: number, connId: string): Promise<{ last: boolean }>
+  /**
+   * Removes a connection; `last`: it was the user's last anywhere (announce `offline`). With
+   * `graceMs`, the user's last connection leaves a placeholder held by this instance for that long
+   * (`last` is false): a connection claimed meanwhile, on any instance, finds the user still online
+   * (no `online` to announce), and when the grace ends with nobody back the directory reports the
+   * `offline` transition to its hooks. So a page that reloads, or moves to another gateway, never
+   * flickers offline and online.
+   */
+  release(userId: number, connId: string, options?: { graceMs?: number }): Promise<{ last: boolean }>
   isOnline(userId: number): Promise<boolean>
   /** Every online user, by name. */
   onlineUsers(): Promise<OnlineUser[]>

@@ -1,7 +1,8 @@
 /**
  * Sign-in and sign-out: `lookup`, `login` (optionally creating the account), `resume` (a chat token
- * or the board's cookie), `logout`. A user online under another session is refused; a token resume
- * of the same session replaces its stale connection at once.
+ * or the board's cookie), `logout`. A user may be signed in from several devices (sessions) at once,
+ * unless `oneSessionPerUser` refuses a second session; a token resume of the same session replaces
+ * its stale connection at once.
  * @module
  */
 import type { PublicUser } from '@parley/auth'
@@ -85,8 +86,8 @@ interface Credentials {
 }
 
 /**
- * Claims the connection in the online directory (refused when the user is online under another
- * session on any live gateway), registers it here, replies `welcome`, announces the user when this
+ * Claims the connection in the online directory (refused past `maxConnectionsPerUser`, or with
+ * `oneSessionPerUser` when the user is online under another session on any live gateway), registers it here, replies `welcome`, announces the user when this
  * is their first connection anywhere, and pushes the offline queue. Nothing is awaited between
  * adding the connection to this instance's registry and sending the welcome, so no event reaches
  * the client before it.
@@ -113,6 +114,7 @@ async function signIn(
         connId: conn.connId,
         sessionHash,
         kind: credentials.kind,
+        ...(ctx.config.oneSessionPerUser ? { oneSessionPerUser: true } : {}),
         ...(ctx.config.maxConnectionsPerUser !== undefined ? { maxConnections: ctx.config.maxConnectionsPerUser } : {}),
       })
   if (!claim.accepted) {

@@ -44,6 +44,16 @@ export const message: Command<'message'> = async (ctx, conn, frame) => {
   if (!duplicate || row.deliveredAt === null) {
     await ctx.publishDelivery({ kind: 'deliver', userId: recipient.id, frame: messageFrame(row, false) })
   }
+  // The sender's other devices show it in the conversation too (live only: `history` has it anyway).
+  // Not awaited: the ack does not wait for it.
+  if (!duplicate) {
+    void ctx.publish({
+      kind: 'deliver',
+      userId: sender.userId,
+      exceptConnId: conn.connId,
+      frame: { type: 'sent', messageId: row.id, to: recipient.username, text: row.body, at: row.createdAt },
+    })
+  }
   conn.send({ type: 'ack', replyTo: frame.id, messageId: row.id, delivered: online })
 }
 

@@ -13,6 +13,7 @@ import { openStorage, type Storage } from '@parley/storage'
 import { pino } from 'pino'
 import { openRedisCluster } from '../../src/cluster/redis-cluster.js'
 import type { ClusterState } from '../../src/cluster/types.js'
+import type { GatewayConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
 import { TestClient } from './client.js'
 import { PASSWORD, testConfig } from './harness.js'
@@ -21,6 +22,8 @@ import { type AdminClient, connectAdmin, redisUrl, removeKeys, uniquePrefix } fr
 export interface PairOptions {
   heartbeatMs?: number
   ttlMs?: number
+  /** Settings for both gateways (the instance id and heartbeat are the pair's). */
+  config?: Partial<GatewayConfig>
 }
 
 export class GatewayPair {
@@ -71,7 +74,8 @@ export class GatewayPair {
     this.#buses.push(bus)
     this.#clusters.push(cluster)
     const auth = createAuth({ storage: this.storage, onRevoke: (event) => bus.publish(REVOKE_CHANNEL, event) })
-    this.gateways[index] = await createGateway(testConfig({ instanceId, heartbeatMs: options.heartbeatMs ?? 60_000 }), {
+    const config = testConfig({ ...options.config, instanceId, heartbeatMs: options.heartbeatMs ?? 60_000 })
+    this.gateways[index] = await createGateway(config, {
       log,
       storage: this.storage,
       auth,

@@ -52,8 +52,7 @@ const coreSettings = defineSettings(
     userRatePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     userRateBurst: Type.Optional(Type.Integer({ minimum: 1 })),
     /**
-     * Connections one user may hold across every gateway (they are all of one session: a user is online
-     * under one session at a time, so this caps a session's connections too); absent: no cap.
+     * Connections one user may hold across every gateway, all their devices together; absent: no cap.
      */
     maxConnectionsPerUser: Type.Optional(Type.Integer({ minimum: 1 })),
     /**
@@ -198,7 +197,7 @@ const coreSettings = defineSettings(
       read: 'integer',
       default: DEFAULT_MAX_CONNECTIONS_PER_USER,
       shown: `\`${DEFAULT_MAX_CONNECTIONS_PER_USER}\``,
-      doc: 'connections one user (its one session) may hold across every gateway (counted in Redis with `REDIS_URL`)',
+      doc: 'connections one user may hold across every gateway, all their devices together (counted in Redis with `REDIS_URL`)',
     },
     presenceTickMs: {
       env: 'CHAT_PRESENCE_TICK_MS',
