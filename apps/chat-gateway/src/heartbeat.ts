@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isSuspended } from '@parley/auth'
 import type { WebSocketConnection } from './connection.js'
 import type { GatewayState } from './gateway-state.js'
 
@@ -25,7 +26,7 @@ export function startHeartbeat(ctx: GatewayState): () => void {
       if (await ctx.auth.checkSession(token)) continue
       const userId = conns[0]!.user!.userId
       const row = await ctx.storage.users.getUserById(userId)
-      const suspended = row?.suspendedUntil != null && row.suspendedUntil > ctx.now()
+      const suspended = row ? isSuspended(row, ctx.now()) : false
       for (const conn of conns) conn.bye(suspended ? 'suspended' : 'revoked')
     }
   }

@@ -1,5 +1,6 @@
 import { ErrorCode, ParleyError } from '@parley/protocol'
 import { MAX_PAGE_LIMIT, type PageRequest, type Role, type Storage } from '@parley/storage'
+import { suspensionOf } from './suspension.js'
 
 /**
  * Everything Parley keeps about one account, as a JSON-ready object (the board offers it as a
@@ -46,9 +47,10 @@ async function readAll<T extends { id: number }>(read: (page: PageRequest) => Pr
 }
 
 /** 'permanent', the end as ISO time, or null when not (or no longer) suspended. */
-function suspension(until: number | null, now: number): string | null {
-  if (until === null || until <= now) return null
-  return until >= Number.MAX_SAFE_INTEGER ? 'permanent' : iso(until)
+function suspension(user: { suspendedUntil: number | null }, now: number): string | null {
+  const suspended = suspensionOf(user, now)
+  if (suspended === null) return null
+  return suspended.forGood ? 'permanent' : iso(suspended.until)
 }
 
 export async function buildAccountExport(
@@ -75,7 +77,7 @@ export async function buildAccountExport(
       username: user.username,
       role: user.role,
       createdAt: iso(user.createdAt),
-      suspendedUntil: suspension(user.suspendedUntil, now),
+      suspendedUntil: suspension(user, now),
     },
     sessions: sessions
       .filter((s) => s.expiresAt > now && s.lastSeenAt + clock.sessionIdleMs > now)

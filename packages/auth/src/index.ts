@@ -24,7 +24,7 @@ export {
   resolveAuthConfig,
 } from './config.js'
 export type { AuthLogger } from './logger.js'
-export { type ModeratedUser, type ModerationApi, SUSPENDED_FOR_GOOD } from './moderation.js'
+export type { ModeratedUser, ModerationApi } from './moderation.js'
 export { type OpenAttemptLimiterOptions, openAttemptLimiter } from './open-attempt-limiter.js'
 export { createArgon2Hasher, type PasswordHasher } from './password.js'
 export { MAX_REASON_LENGTH } from './reason.js'
@@ -32,5 +32,6 @@ export { createRedisAttemptStore, type RedisAttemptStoreOptions } from './redis-
 export type { RevokeEvent, RevokeListener, RevokeReason } from './revocation.js'
 export { decodeRevokeEvent, REVOKE_CHANNEL, RevokeEventSchema } from './revocation-event.js'
 export type { ClientInfo, IssuedSession } from './sessions.js'
+export { isSuspended, SUSPENDED_FOR_GOOD, type Suspension, suspensionOf } from './suspension.js'
 export { hashToken } from './tokens.js'
 export { type NormalizedUsername, normalizeUsername, usernameKeyOf } from './username.js'

@@ -23,11 +23,8 @@ import type { AuthLogger } from './logger.js'
 import { checkPassword, type PasswordHasher } from './password.js'
 import { cleanReason } from './reason.js'
 import type { NotifyRevoke } from './revocation.js'
-import { isSuspended } from './sessions.js'
+import { isSuspended, SUSPENDED_FOR_GOOD } from './suspension.js'
 import { normalizeUsername } from './username.js'
-
-/** Storage's marker for "suspended for good". */
-export const SUSPENDED_FOR_GOOD = Number.MAX_SAFE_INTEGER
 
 export interface ModeratedUser {
   id: number

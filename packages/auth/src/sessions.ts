@@ -1,5 +1,6 @@
 import type { SessionRow, Storage, UserRow } from '@parley/storage'
 import type { AuthConfig } from './config.js'
+import { isSuspended } from './suspension.js'
 import { hashToken, isWellFormedToken, newToken } from './tokens.js'
 
 /** lastSeenAt is written at most this often per session: authenticate() runs on every request. */
@@ -19,10 +20,6 @@ export interface IssuedSession {
 
 /** Longest user agent kept; the header is client-controlled. */
 const MAX_USER_AGENT = 512
-
-export function isSuspended(user: UserRow, now: number): boolean {
-  return user.suspendedUntil !== null && user.suspendedUntil > now
-}
 
 export function createSessions(deps: { storage: Storage; config: AuthConfig; now: () => number }) {
   const { storage, config, now } = deps

@@ -1,11 +1,13 @@
+import { suspensionOf } from '@parley/auth'
 import type { UserRow } from '@parley/storage'
 import { type Command, ExitCode } from '../command.js'
 import { isoTime, printable, table } from '../output.js'
 
 function status(user: UserRow, now: number): string {
-  if (user.suspendedUntil === null || user.suspendedUntil <= now) return 'active'
-  if (user.suspendedUntil >= Number.MAX_SAFE_INTEGER) return 'suspended'
-  return `suspended until ${isoTime(user.suspendedUntil)}`
+  const suspension = suspensionOf(user, now)
+  if (suspension === null) return 'active'
+  if (suspension.forGood) return 'suspended'
+  return `suspended until ${isoTime(suspension.until)}`
 }
 
 export const usersList: Command = {
@@ -29,7 +31,7 @@ Prints id, username, role, creation time and status of every account.
         username: u.username,
         role: u.role,
         createdAt: isoTime(u.createdAt),
-        suspendedUntil: u.suspendedUntil === null || u.suspendedUntil <= now ? null : u.suspendedUntil,
+        suspendedUntil: suspensionOf(u, now) === null ? null : u.suspendedUntil,
       }))
       context.term.out(JSON.stringify(rows, null, 2))
       return ExitCode.Ok

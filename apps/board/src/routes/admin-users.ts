@@ -3,7 +3,7 @@
  * suspend for a time or for good, and lift a suspension, each with a reason for the audit log.
  * @module
  */
-import { type Auth, SUSPENDED_FOR_GOOD } from '@parley/auth'
+import { type Auth, suspensionOf } from '@parley/auth'
 import { ErrorCode, isParleyError } from '@parley/protocol'
 import type { Storage, UserRow } from '@parley/storage'
 import { type Static, Type } from 'typebox'
@@ -64,9 +64,10 @@ const SuspendBody = Type.Object({
 })
 
 function statusOf(user: UserRow, now: number): { suspended: boolean; text: string } {
-  if (user.suspendedUntil === null || user.suspendedUntil <= now) return { suspended: false, text: 'Active' }
-  if (user.suspendedUntil >= SUSPENDED_FOR_GOOD) return { suspended: true, text: 'Suspended for good' }
-  return { suspended: true, text: `Suspended until ${formatTime(user.suspendedUntil)}` }
+  const suspension = suspensionOf(user, now)
+  if (suspension === null) return { suspended: false, text: 'Active' }
+  if (suspension.forGood) return { suspended: true, text: 'Suspended for good' }
+  return { suspended: true, text: `Suspended until ${formatTime(suspension.until)}` }
 }
 
 const DONE_TEXT: Record<Static<typeof Done>, string> = {
