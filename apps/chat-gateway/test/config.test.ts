@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads the multi-device settings: several sessions by default, the original one-session rule on demand', () => {
+    expect(load()).not.toHaveProperty('oneSessionPerUser')
+    expect(load({ CHAT_ONE_SESSION_PER_USER: 'true', CHAT_PRESENCE_GRACE_MS: '5000' })).toMatchObject({
+      oneSessionPerUser: true,
+      presenceGraceMs: 5000,
+    })
+    expect(load({ CHAT_ONE_SESSION_PER_USER: 'false' })).toMatchObject({ oneSessionPerUser: false })
+    expect(() => load({ CHAT_ONE_SESSION_PER_USER: 'sometimes' })).toThrow(/CHAT_ONE_SESSION_PER_USER/)
+    expect(() => load({ CHAT_PRESENCE_GRACE_MS: '-1' })).toThrow(/CHAT_PRESENCE_GRACE_MS/)
+  })
+
   it('reads the abuse limits, which a load test can raise', () => {
     expect(
       load({
