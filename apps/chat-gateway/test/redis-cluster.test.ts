@@ -5,7 +5,7 @@
  */
 import { startTcpRelay, type TcpRelay } from '@parley/testing'
 import { pino } from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openRedisCluster } from '../src/cluster/redis-cluster.js'
 import type { ClusterState, ConnectionClaim, DirectoryHooks, OnlineUser } from '../src/cluster/types.js'
 import { type AdminClient, connectAdmin, redisUrl, removeKeys, uniquePrefix } from './helpers/redis.js'
@@ -32,15 +32,21 @@ function recorder(): Recorder {
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    },
+    { timeout: timeoutMs, interval: 20 },
+  )
 }
 
 function conn(userId: number, connId: string, sessionHash = SESSION_A): ConnectionClaim {
   return { userId, username: `user${userId}`, connId, sessionHash, kind: 'token' }
+}
+
+/** A claim under CHAT_ONE_SESSION_PER_USER (the original rule). */
+function oneSession(userId: number, connId: string, sessionHash = SESSION_A): ConnectionClaim {
+  return { ...conn(userId, connId, sessionHash), oneSessionPerUser: true }
 }
 
 describe('shared state in Redis', () => {
@@ -75,9 +81,9 @@ describe('shared state in Redis', () => {
     expect(await a.directory.claim(conn(1, 'c1'))).toEqual({ accepted: true, first: true })
     // Same session elsewhere (a CLI resuming on another gateway): accepted, not a new arrival.
     expect(await b.directory.claim(conn(1, 'c2'))).toEqual({ accepted: true, first: false })
-    // Another session while online: refused everywhere, and nothing changes.
-    expect(await b.directory.claim(conn(1, 'c3', SESSION_B))).toEqual({ accepted: false, first: false })
-    expect(await a.directory.claim(conn(1, 'c4', SESSION_B))).toEqual({ accepted: false, first: false })
+    // Another session while online, under CHAT_ONE_SESSION_PER_USER: refused everywhere, and nothing changes.
+    expect(await b.directory.claim(oneSession(1, 'c3', SESSION_B))).toEqual({ accepted: false, first: false })
+    expect(await a.directory.claim(oneSession(1, 'c4', SESSION_B))).toEqual({ accepted: false, first: false })
     expect(await b.directory.isOnline(1)).toBe(true)
     expect(await a.directory.onlineUsers()).toEqual([{ id: 1, username: 'user1' }])
     expect(await a.directory.release(1, 'c1')).toEqual({ last: false })
@@ -86,7 +92,39 @@ describe('shared state in Redis', () => {
     expect(await a.directory.isOnline(1)).toBe(false)
     expect(await b.directory.onlineUsers()).toEqual([])
     // Now another session may sign in.
-    expect(await a.directory.claim(conn(1, 'c5', SESSION_B))).toEqual({ accepted: true, first: true })
+    expect(await a.directory.claim(oneSession(1, 'c5', SESSION_B))).toEqual({ accepted: true, first: true })
+    // By default another session (another device) is welcome while the first is online.
+    expect(await b.directory.claim(conn(1, 'c6', SESSION_A))).toEqual({ accepted: true, first: false })
+  })
+
+  it('holds a user online through the grace after their last connection, on any instance', async () => {
+    await setUp()
+    const hooksA = recorder()
+    const a = await instance('gw-a', hooksA)
+    const b = await instance('gw-b')
+    expect(await a.directory.claim(conn(2, 'a2'))).toEqual({ accepted: true, first: true })
+    // The last connection closes: a placeholder keeps the user online (no "last").
+    expect(await a.directory.release(2, 'a2', { graceMs: 60_000 })).toEqual({ last: false })
+    expect(await b.directory.isOnline(2)).toBe(true)
+    // Back on the other instance within the grace: not a new arrival; the grace does not count as a
+    // connection, not even for the one-session rule or the connection cap.
+    expect(await b.directory.claim({ ...oneSession(2, 'b2', SESSION_B), maxConnections: 1 })).toEqual({
+      accepted: true,
+      first: false,
+    })
+    // A logout ends it all at once: the last real connection goes, and the placeholder with it.
+    expect(await b.directory.release(2, 'b2')).toEqual({ last: true })
+    expect(await a.directory.isOnline(2)).toBe(false)
+    expect(await admin.exists(`${prefix}online:user:2`)).toBe(0)
+    expect(await admin.sMembers(`${prefix}online:inst:gw-a`)).toEqual([])
+    expect(hooksA.events).toEqual([])
+
+    // A grace that ends with nobody back: its owner reports the offline transition, once.
+    await a.directory.claim(conn(3, 'a3'))
+    expect(await a.directory.release(3, 'a3', { graceMs: 200 })).toEqual({ last: false })
+    await until(() => hooksA.events.includes('user3 offline'), 'the end of the grace')
+    expect(await b.directory.isOnline(3)).toBe(false)
+    expect(hooksA.events).toEqual(['user3 offline'])
   })
 
   it('gives exactly one of many concurrent claims and releases the transition', async () => {
@@ -134,7 +172,7 @@ describe('shared state in Redis', () => {
     const b = await openRedisCluster({ url: redisUrl, prefix, instanceId: 'gw-b', ttlMs: TTL_MS, log })
     open.push(b)
     // The user never looked offline, so this is no new arrival either.
-    expect(await b.directory.claim(conn(3, 'b3', SESSION_B))).toEqual({ accepted: true, first: false })
+    expect(await b.directory.claim(oneSession(3, 'b3', SESSION_B))).toEqual({ accepted: true, first: false })
     expect(await admin.hKeys(`${prefix}online:user:3`)).toEqual(['b3'])
   })
 
@@ -160,7 +198,7 @@ describe('shared state in Redis', () => {
     relay.cut()
     // Degraded: accepted on local knowledge, nothing announced (the bus is down too).
     expect(await a.directory.claim(conn(6, 'a6'))).toEqual({ accepted: true, first: false })
-    expect(await a.directory.claim(conn(6, 'a6b', SESSION_B))).toEqual({ accepted: false, first: false })
+    expect(await a.directory.claim(oneSession(6, 'a6b', SESSION_B))).toEqual({ accepted: false, first: false })
     expect(await a.directory.isOnline(6)).toBe(true)
     expect((await a.directory.onlineUsers()).map((user) => user.id)).toEqual([5, 6])
     expect(await a.directory.release(5, 'a5')).toEqual({ last: false })
