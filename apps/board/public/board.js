@@ -101,6 +101,21 @@
     return figure
   }
 
+  // A deleted post with replies stays, as on the next page load (post-list.ts placeholderHtml): no
+  // author, text or actions, only the way to its replies.
+  function keepAsPlaceholder(id) {
+    const item = document.getElementById(`post-${id}`)
+    if (!item) return
+    const note = document.createElement('p')
+    note.className = 'deleted-note'
+    note.textContent = 'This post was deleted.'
+    const thread = item.querySelector('.post-thread')
+    thread?.querySelector('.reply-link')?.nextSibling?.remove()
+    thread?.querySelector('.reply-link')?.remove()
+    item.className = 'post deleted-post'
+    item.replaceChildren(note, ...(thread ? [thread] : []))
+  }
+
   // A post's reply count and latest activity (src/render/post-list.ts threadLine).
   function showThread(item, thread) {
     const count = item.querySelector('.reply-count')
@@ -181,7 +196,8 @@
   source.addEventListener('deleted', (message) => {
     const event = parse(message)
     if (!event) return
-    onDeleted(event.id)
+    if (event.placeholder) keepAsPlaceholder(event.id)
+    else onDeleted(event.id)
     const parent = event.thread && document.getElementById(`post-${event.thread.id}`)
     if (parent) showThread(parent, event.thread)
   })

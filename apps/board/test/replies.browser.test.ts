@@ -163,4 +163,26 @@ describe('replies in Chromium', () => {
     await expect.poll(() => bobPage.locator('#replies li.reply', { hasText: 'Live from board A' }).count()).toBe(0)
     await expect.poll(() => bobBoard.locator(`#post-${postId} .reply-count`).textContent()).toBe(`${before} replies`)
   })
+
+  it('turns a deleted post with replies into the placeholder on open boards, live', async () => {
+    const alice = await signedIn('alice', 0)
+    await alice.locator('#live-status', { hasText: 'Live' }).waitFor()
+    const bob = await signedIn('bob', 1)
+    await bob.goto(`${origins[1]}/posts/${postId}`)
+    bob.once('dialog', (dialog) => void dialog.accept())
+    await bob.locator('.thread-post').getByRole('button', { name: 'Delete' }).click()
+    await bob.waitForURL(`${origins[1]}/`)
+
+    const item = alice.locator(`#post-${postId}`)
+    await item.locator('.deleted-note', { hasText: 'This post was deleted.' }).waitFor()
+    expect(await item.textContent()).not.toContain('Who is coming on Saturday?')
+    expect(await item.getByRole('link', { name: 'Reply', exact: true }).count()).toBe(0)
+    expect(await item.locator('.reply-count').textContent()).toMatch(/^\d+ repl/)
+    // After a reload the board shows the same placeholder, from the database.
+    await alice.reload()
+    expect(await alice.locator(`#post-${postId} .deleted-note`).textContent()).toBe('This post was deleted.')
+    await alice.locator(`#post-${postId} .reply-count`).click()
+    expect(await alice.locator('.deleted-post').textContent()).toContain('Its replies are kept below.')
+    expect(await alice.locator('#reply-form').count()).toBe(0)
+  })
 })
