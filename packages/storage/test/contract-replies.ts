@@ -190,5 +190,28 @@ export function runReplyContract(current: () => Storage): void {
       // Data export: an author's replies are among their posts.
       expect((await s.posts.listPostsByAuthor(bob.id, { limit: 10 })).map((p) => p.body)).toEqual(['kinder'])
     })
+
+    it('counts right when many replies come and go at once', async () => {
+      const s = current()
+      const post = await s.posts.createPost((await user('ann')).id, 'busy', T0)
+      const bob = await user('bob')
+      const made = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          s.posts.createReply({
+            parentId: post.id,
+            authorId: bob.id,
+            body: `r${i}`,
+            quoteId: null,
+            createdAt: T0 + i + 1,
+          }),
+        ),
+      )
+      expect(await s.posts.getPost(post.id)).toMatchObject({ replyCount: 20, lastActivityAt: T0 + 20 })
+      const gone = made.filter((_, i) => i % 2 === 1 || i === 19)
+      const results = await Promise.all(gone.map((r) => s.posts.deletePost(r.id, bob.id)))
+      expect(results.every(Boolean)).toBe(true)
+      expect(await s.posts.getPost(post.id)).toMatchObject({ replyCount: 10, lastActivityAt: T0 + 19 })
+      expect((await s.posts.listReplies(post.id, { limit: 100 })).length).toBe(10)
+    })
   })
 }
