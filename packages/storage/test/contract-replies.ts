@@ -213,5 +213,32 @@ export function runReplyContract(current: () => Storage): void {
       expect(await s.posts.getPost(post.id)).toMatchObject({ replyCount: 10, lastActivityAt: T0 + 19 })
       expect((await s.posts.listReplies(post.id, { limit: 100 })).length).toBe(10)
     })
+
+    it('settles a reply racing the deletion of its post: a placeholder with the reply, or neither', async () => {
+      const s = current()
+      const ann = await user('ann')
+      const bob = await user('bob')
+      for (let round = 0; round < 5; round++) {
+        const post = await s.posts.createPost(ann.id, `race ${round}`, T0)
+        const [made, deleted] = await Promise.allSettled([
+          s.posts.createReply({
+            parentId: post.id,
+            authorId: bob.id,
+            body: 'me too',
+            quoteId: null,
+            createdAt: T0 + 1,
+          }),
+          s.posts.deletePost(post.id, ann.id, T0 + 2),
+        ])
+        expect(deleted).toEqual({ status: 'fulfilled', value: true })
+        const after = await s.posts.getPost(post.id)
+        if (made.status === 'fulfilled') {
+          expect(after).toMatchObject({ deletedAt: T0 + 2, replyCount: 1, body: '' })
+        } else {
+          expect((made.reason as { code?: string }).code).toBe(StorageErrorCode.NotFound)
+          expect(after).toBeNull()
+        }
+      }
+    })
   })
 }
