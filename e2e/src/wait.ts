@@ -2,14 +2,16 @@
  * Waiting for conditions, never for fixed times.
  * @module
  */
+import { vi } from 'vitest'
 
 /** Polls `check` until it is true; fails with `describe()` after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, describe: () => string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`)
+    },
+    { timeout: timeoutMs, interval: 20 },
+  )
 }
 
 /** Rejects when `promise` has not settled within `timeoutMs`. */

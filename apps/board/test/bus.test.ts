@@ -11,7 +11,7 @@ import { createAuth, REVOKE_CHANNEL } from '@parley/auth'
 import { type Bus, createMemoryBus, openBus } from '@parley/bus'
 import { ensureCerts } from '@parley/certs'
 import { openSqliteStorage } from '@parley/storage'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { openBusPostEvents, POST_EVENTS_CHANNEL, type PostEvent } from '../src/events/post-events.js'
 import { openRevocations } from '../src/events/revocations.js'
@@ -26,11 +26,12 @@ let counter = 0
 const uniquePrefix = () => `parley-test:board-${process.pid}-${Date.now().toString(36)}-${++counter}:`
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    },
+    { timeout: timeoutMs, interval: 10 },
+  )
 }
 
 const cleanups: (() => Promise<void>)[] = []

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChatClient, type ClientEvent, ConnectionError } from '../src/client.js'
 import { FakeGateway } from './fake-gateway.js'
 
@@ -12,13 +12,14 @@ async function waitForEvent<T extends ClientEvent['type']>(
   predicate: (event: Extract<ClientEvent, { type: T }>) => boolean = () => true,
   timeoutMs = 10_000,
 ): Promise<Extract<ClientEvent, { type: T }>> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const found = events.find((e): e is Extract<ClientEvent, { type: T }> => e.type === type && predicate(e as never))
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`timed out waiting for a '${type}' event`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  return vi.waitFor(
+    () => {
+      const found = events.find((e): e is Extract<ClientEvent, { type: T }> => e.type === type && predicate(e as never))
+      if (!found) throw new Error(`timed out waiting for a '${type}' event`)
+      return found
+    },
+    { timeout: timeoutMs, interval: 20 },
+  )
 }
 
 function makeClient(options: Partial<ConstructorParameters<typeof ChatClient>[0]> = {}): ChatClient {

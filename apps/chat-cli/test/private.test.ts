@@ -1,5 +1,5 @@
 import { connect } from 'node:tls'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sameFingerprint } from '../src/private/fingerprint.js'
 import { type LinkEvent, PrivateLinks } from '../src/private/links.js'
 
@@ -10,14 +10,15 @@ function side(me: string) {
   const events: LinkEvent[] = []
   const links = new PrivateLinks({ bindHost: '127.0.0.1', me: () => me, onEvent: (e) => events.push(e) })
   cleanups.push(() => links.stopAll())
-  const waitFor = async (predicate: (e: LinkEvent) => boolean, what: string) => {
-    const deadline = Date.now() + 10_000
-    while (!events.some(predicate)) {
-      if (Date.now() > deadline) throw new Error(`${me}: timed out waiting for ${what}; got ${JSON.stringify(events)}`)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    return events.find(predicate)!
-  }
+  const waitFor = (predicate: (e: LinkEvent) => boolean, what: string) =>
+    vi.waitFor(
+      () => {
+        const found = events.find(predicate)
+        if (!found) throw new Error(`${me}: timed out waiting for ${what}; got ${JSON.stringify(events)}`)
+        return found
+      },
+      { timeout: 10_000, interval: 20 },
+    )
   return { links, events, waitFor }
 }
 

@@ -1,12 +1,14 @@
 /** Waiting on conditions (never fixed sleeps) and collecting what handlers receive. */
+import { vi } from 'vitest'
 import type { BusHandler } from '../src/index.js'
 
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    },
+    { timeout: timeoutMs, interval: 5 },
+  )
 }
 
 export interface Inbox {

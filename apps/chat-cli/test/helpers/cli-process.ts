@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type IPty, spawn } from '@lydell/node-pty'
 import xterm from '@xterm/headless'
+import { vi } from 'vitest'
 
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const DEFAULT_TIMEOUT_MS = 20_000
@@ -31,11 +32,12 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 async function until(check: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(describe())
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(describe())
+    },
+    { timeout: timeoutMs, interval: 25 },
+  )
 }
 
 export class CliInPty {
