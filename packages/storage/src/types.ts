@@ -585,6 +585,13 @@ export interface NotificationStore {
   create(notification: NewNotification): Promise<NotificationRow | null>
   /** The recipient's notifications, newest first, paged by id. */
   list(recipientId: number, page: PageRequest): Promise<NotificationRow[]>
+  /**
+   * Everyone's notifications with an id above `afterId`, oldest first, at most `limit` (1 to 1000): a
+   * gateway without a shared bus follows new ones from the database. `afterId` 0 = from the start.
+   */
+  listAfter(afterId: number, limit: number): Promise<NotificationRow[]>
+  /** The highest notification id so far (0 when none): where such a follower starts. */
+  latestId(): Promise<number>
   countUnread(recipientId: number): Promise<number>
   /** Marks unread notifications read at `now` (only those with an id up to `upToId`, when given). Returns how many. */
   markAllRead(recipientId: number, now: number, upToId?: number): Promise<number>

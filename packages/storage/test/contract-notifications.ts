@@ -127,6 +127,26 @@ export function runNotificationContract(current: () => Storage): void {
       await expect(s.notifications.list(ann.id, { limit: 0 })).rejects.toThrow(RangeError)
     })
 
+    it('follows everyone’s new notifications oldest first from an id (a gateway without a shared bus)', async () => {
+      const s = current()
+      expect(await s.notifications.latestId()).toBe(0)
+      const ann = await addUser('ann')
+      const bob = await addUser('bob')
+      const hans = await addUser('hans')
+      const post = await s.posts.createPost(hans.id, 'hi @ann @bob', T0)
+      const first = await s.notifications.create(mention(ann, hans, post.id))
+      const start = await s.notifications.latestId()
+      expect(start).toBe(first!.id)
+      const second = await s.notifications.create(mention(bob, hans, post.id))
+      const other = await s.posts.createPost(hans.id, 'again @ann', T0)
+      const third = await s.notifications.create(mention(ann, hans, other.id))
+      expect((await s.notifications.listAfter(start, 10)).map((row) => row.id)).toEqual([second!.id, third!.id])
+      expect((await s.notifications.listAfter(0, 2)).map((row) => row.id)).toEqual([first!.id, second!.id])
+      expect(await s.notifications.listAfter(third!.id, 10)).toEqual([])
+      expect(await s.notifications.latestId()).toBe(third!.id)
+      await expect(s.notifications.listAfter(0, 0)).rejects.toThrow(RangeError)
+    })
+
     it('goes with its post and its recipient; a deleted actor leaves it anonymised', async () => {
       const s = current()
       const ann = await addUser('ann')

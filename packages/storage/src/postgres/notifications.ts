@@ -29,6 +29,15 @@ export function createPostgresNotificationStore(db: PgDb): NotificationStore {
         `${selectNotificationsFrom('notifications')} WHERE n.recipient_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3`,
         [recipientId, pageBound(request), checkLimit(request.limit)],
       ),
+    listAfter: async (afterId, limit) =>
+      db.query<NotificationRow>(`${selectNotificationsFrom('notifications')} WHERE n.id > $1 ORDER BY n.id LIMIT $2`, [
+        afterId,
+        checkLimit(limit),
+      ]),
+    async latestId() {
+      const [row] = await db.query<{ id: number | null }>('SELECT max(id) AS id FROM notifications')
+      return row?.id ?? 0
+    },
     async countUnread(recipientId) {
       const [row] = await db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL',

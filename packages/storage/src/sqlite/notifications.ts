@@ -26,6 +26,10 @@ export function createSqliteNotificationStore(db: Database, run: SqliteRunner): 
   const page = db.prepare<[number, number, number], NotificationRow>(
     `${selectNotificationsFrom('notifications')} WHERE n.recipient_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?`,
   )
+  const after = db.prepare<[number, number], NotificationRow>(
+    `${selectNotificationsFrom('notifications')} WHERE n.id > ? ORDER BY n.id LIMIT ?`,
+  )
+  const latest = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM notifications')
   const unread = db.prepare<[number], { n: number }>(
     'SELECT count(*) AS n FROM notifications WHERE recipient_id = ? AND read_at IS NULL',
   )
@@ -48,6 +52,8 @@ export function createSqliteNotificationStore(db: Database, run: SqliteRunner): 
         return inserted ? (byId.get(inserted.id) ?? null) : null
       }),
     list: (recipientId, request) => run(() => page.all(recipientId, pageBound(request), checkLimit(request.limit))),
+    listAfter: (afterId, limit) => run(() => after.all(afterId, checkLimit(limit))),
+    latestId: () => run(() => latest.get()?.id ?? 0),
     countUnread: (recipientId) => run(() => unread.get(recipientId)?.n ?? 0),
     markAllRead: (recipientId, now, upToId = Number.MAX_SAFE_INTEGER) =>
       run.write(() => markRead.run(now, recipientId, upToId).changes),
