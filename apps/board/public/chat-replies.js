@@ -1,5 +1,6 @@
 // Parley chat in the browser: the requests the page makes and what it does with their replies
 // (acks and refusals of what was sent, blocks, history pages, the online and recent lists).
+import { ErrorCode } from '@parley/chat-client'
 import { EVERYONE, userKey } from './chat-model.js'
 
 const HISTORY_PAGE = 50
@@ -9,9 +10,9 @@ const RECENT_SECONDS = 3600
 const ONLINE_PAGE = 400
 
 const ERROR_NOTES = {
-  CHAT_BLOCKED_BY_RECIPIENT: () => 'the recipient has blocked you',
-  CHAT_UNKNOWN_USER: (name) => `there is no user named ${name}`,
-  CHAT_SELF_TARGET: () => 'you cannot message yourself',
+  [ErrorCode.BlockedByRecipient]: () => 'the recipient has blocked you',
+  [ErrorCode.UnknownUser]: (name) => `there is no user named ${name}`,
+  [ErrorCode.SelfTarget]: () => 'you cannot message yourself',
 }
 
 export class ChatRequests {
@@ -152,7 +153,7 @@ export class ChatRequests {
     if (!reply) return
     const blocking = request.type === 'block'
     // Unblocking someone who was not blocked leaves them unblocked: the page just catches up.
-    const done = reply.type === 'ack' || (!blocking && reply.code === 'CHAT_NOT_BLOCKED')
+    const done = reply.type === 'ack' || (!blocking && reply.code === ErrorCode.NotBlocked)
     const name = reply.user ?? request.user
     if (done) {
       this.#model.setBlocked(name, blocking)
@@ -163,7 +164,7 @@ export class ChatRequests {
       // Presence was hidden while blocked: ask who is online now.
       if (!blocking) this.#connection.request({ type: 'whoelse' })
     } else {
-      const text = reply.code === 'CHAT_SELF_TARGET' ? 'You cannot block yourself' : reply.message
+      const text = reply.code === ErrorCode.SelfTarget ? 'You cannot block yourself' : reply.message
       this.#view.announce(text)
       this.#model.addSystem(userKey(request.user), text, Date.now())
     }
@@ -184,7 +185,7 @@ export class ChatRequests {
         // Never heard of: forget the placeholder conversation.
         if (conversation && conversation.messages.length === 0) this.#model.conversations.delete(purpose.key)
         this.#view.startError(
-          reply.code === 'CHAT_UNKNOWN_USER' ? `There is no user named ${request.with}.` : reply.message,
+          reply.code === ErrorCode.UnknownUser ? `There is no user named ${request.with}.` : reply.message,
         )
       }
       return

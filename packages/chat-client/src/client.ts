@@ -465,14 +465,19 @@ export class ChatClient {
 
   // --- bookkeeping -----------------------------------------------------------------------
 
-  /** Closes the current connection from our side (no `onClose` follows). */
-  #dropConnection(): void {
+  /** Closes the current connection (or disowns the one being opened) from our side: no `onClose` follows. */
+  #detach(): void {
     this.#generation++
     this.#connecting = false
     const transport = this.#transport
     this.#transport = null
     transport?.close(1000)
     this.#received.clear()
+  }
+
+  /** Drops the connection to try again or stop: what was on the wire is settled as in a drop. */
+  #dropConnection(): void {
+    this.#detach()
     this.#settleWritten()
   }
 
@@ -499,12 +504,7 @@ export class ChatClient {
     this.#clearTimer()
     for (const timer of this.#retryTimers) clearTimeout(timer)
     this.#retryTimers.clear()
-    this.#generation++
-    this.#connecting = false
-    const transport = this.#transport
-    this.#transport = null
-    transport?.close(1000)
-    this.#received.clear()
+    this.#detach()
     this.#setState('closed')
     for (const entry of this.#pending.values()) entry.resolve(null)
     this.#pending.clear()

@@ -14,12 +14,16 @@ import type {
 export const SUBPROTOCOL: typeof ProtocolSubprotocol = 'parley.v1'
 export const PROTOCOL_VERSION: typeof ProtocolVersion = 1
 
-/** The error codes the client itself acts on (the rest are its user's business). */
+/** The error codes the client and the page act on (the rest are only shown). */
 export const ErrorCode = {
   Unauthorized: 'AUTH_UNAUTHORIZED',
   Suspended: 'AUTH_SUSPENDED',
   RateLimited: 'RATE_LIMITED',
   AlreadyOnline: 'CHAT_ALREADY_ONLINE',
+  UnknownUser: 'CHAT_UNKNOWN_USER',
+  SelfTarget: 'CHAT_SELF_TARGET',
+  BlockedByRecipient: 'CHAT_BLOCKED_BY_RECIPIENT',
+  NotBlocked: 'CHAT_NOT_BLOCKED',
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
 } as const satisfies Partial<typeof ProtocolErrorCode>
 export type ErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode]
