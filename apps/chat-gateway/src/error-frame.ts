@@ -4,13 +4,9 @@
  * @module
  */
 import { ErrorCode, isParleyError, type ServerMessageOf } from '@parley/protocol'
+import { StorageError, StorageErrorCode } from '@parley/storage'
 
 export type ErrorFrame = ServerMessageOf<'error'>
-
-function storageCode(error: unknown): string | undefined {
-  const code = (error as { name?: unknown; code?: unknown } | null)?.code
-  return (error as { name?: unknown } | null)?.name === 'StorageError' && typeof code === 'string' ? code : undefined
-}
 
 export interface MappedError {
   frame: ErrorFrame
@@ -34,7 +30,7 @@ export function toErrorFrame(error: unknown, replyTo?: string): MappedError {
       },
     }
   }
-  if (storageCode(error) === 'STORAGE_UNAVAILABLE') {
+  if (error instanceof StorageError && error.code === StorageErrorCode.Unavailable) {
     return {
       unexpected: true,
       frame: {

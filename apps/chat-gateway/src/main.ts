@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createAuth, createRedisAttemptStore, openAttemptLimiter, REVOKE_CHANNEL } from '@parley/auth'
 import { openBus } from '@parley/bus'
 import { findRepoRoot, loadCerts } from '@parley/certs'
-import { authOptions, storageOptions } from '@parley/config'
+import { authOptions, LOG_REDACTION, storageOptions } from '@parley/config'
 import { createMetricsRegistry, isLoopbackHost, type MetricsServer, serveMetrics } from '@parley/metrics'
 import { openStorage } from '@parley/storage'
 import { pino } from 'pino'
@@ -38,7 +38,7 @@ const { config } = loaded
 const log = pino({
   name: 'chat-gateway',
   level: config.logLevel,
-  redact: { paths: ['token', '*.token', 'password', '*.password', 'cookie', '*.cookie'], censor: '[redacted]' },
+  redact: { paths: [...LOG_REDACTION.paths], censor: LOG_REDACTION.censor },
 })
 for (const message of loaded.warnings) log.warn(message)
 

@@ -9,8 +9,8 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { SUBPROTOCOL } from '@parley/protocol'
 
-/** The board's session cookie (`__Host-` prefix: Secure, Path=/, no Domain). */
-export const SESSION_COOKIE = '__Host-parley'
+/** The board's session cookie, by @parley/auth's name for it. */
+export { SESSION_COOKIE } from '@parley/auth'
 
 export interface UpgradeRefusal {
   status: number

@@ -23,6 +23,7 @@ export {
   MIN_ARGON2_TIME_COST,
   resolveAuthConfig,
 } from './config.js'
+export { SESSION_COOKIE } from './cookie.js'
 export type { AuthLogger } from './logger.js'
 export type { ModeratedUser, ModerationApi } from './moderation.js'
 export { type OpenAttemptLimiterOptions, openAttemptLimiter } from './open-attempt-limiter.js'

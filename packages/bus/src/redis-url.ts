@@ -16,9 +16,14 @@ export function checkRedisUrl(url: string): URL {
   return parsed
 }
 
-/** The URL without its password: `redis://user:***@host:6379/0`. */
-export function redactRedisUrl(url: URL): string {
-  const copy = new URL(url.href)
+/** The URL without its password: `redis://user:***@host:6379/0` (every Redis client of Parley logs this form). */
+export function redactRedisUrl(url: URL | string): string {
+  let copy: URL
+  try {
+    copy = new URL(url)
+  } catch {
+    return '(unparsable Redis URL)'
+  }
   if (copy.password) copy.password = '***'
   if (!copy.port) copy.port = '6379'
   return copy.href.replace(/\/$/, '')

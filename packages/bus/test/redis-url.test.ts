@@ -14,4 +14,9 @@ describe('Redis URLs', () => {
     expect(redactRedisUrl(new URL('rediss://app:s3cret@cache:6380'))).toBe('rediss://app:***@cache:6380')
     expect(redactRedisUrl(new URL('redis://127.0.0.1:6379'))).toBe('redis://127.0.0.1:6379')
   })
+
+  it('takes the configured text as well, and never echoes what it cannot parse', () => {
+    expect(redactRedisUrl('redis://:hunter2@10.0.0.5:6379/0')).toBe('redis://:***@10.0.0.5:6379/0')
+    expect(redactRedisUrl('redis://:hunter2@[bad')).toBe('(unparsable Redis URL)')
+  })
 })

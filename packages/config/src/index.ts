@@ -29,7 +29,7 @@ export {
 } from './concerns/auth.js'
 export { busSettings, DEFAULT_BUS_PREFIX } from './concerns/bus.js'
 export { certsCommandSettings, certsSettings } from './concerns/certs.js'
-export { LOG_LEVELS, loggingSettings } from './concerns/logging.js'
+export { LOG_LEVELS, LOG_REDACTION, loggingSettings } from './concerns/logging.js'
 export { metricsSettings } from './concerns/metrics.js'
 export { proxySettings, trustProxyProblem } from './concerns/proxy.js'
 export { SCHEMA_NAME_PATTERN, storageSettings } from './concerns/storage.js'

@@ -6,7 +6,8 @@
  */
 import type { CookieSerializeOptions } from '@fastify/cookie'
 
-export const SESSION_COOKIE = '__Host-parley'
+/** The session cookie's name is @parley/auth's: the gateway reads the same cookie. */
+export { SESSION_COOKIE } from '@parley/auth'
 export const CSRF_COOKIE = '__Host-parley-csrf'
 /** Set once this browser signed in or registered: a first-time visitor is sent to /register, others to /login. */
 export const RETURNING_COOKIE = '__Host-parley-returning'

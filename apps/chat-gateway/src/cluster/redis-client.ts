@@ -4,7 +4,7 @@
  * to this instance's view, instead of waiting for a server that may not come back.
  * @module
  */
-import { reconnectDelay } from '@parley/bus'
+import { reconnectDelay, redactRedisUrl } from '@parley/bus'
 import type { Logger } from 'pino'
 import { createClient, type RedisClientType } from 'redis'
 
@@ -31,17 +31,6 @@ export interface RedisClientOptions {
   log: Logger
   connectTimeoutMs?: number
   commandTimeoutMs?: number
-}
-
-/** The URL without its password, for logs and errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.href.replace(/\/$/, '')
-  } catch {
-    return '(unparsable Redis URL)'
-  }
 }
 
 /** Connects, or fails naming Redis and the (redacted) address after `connectTimeoutMs`. */
