@@ -19,6 +19,7 @@ export function createConnectionHost(state: GatewayState, dispatch: Dispatch): C
     metrics: state.metrics,
     log: state.log,
     now: state.now,
+    timers: state.timers,
     corker: state.corker,
     userRates: state.userRates,
     dispatch,

@@ -28,6 +28,7 @@ import type { GatewayMetrics } from './metrics.js'
 import { OfflineQueue } from './offline-queue.js'
 import { TokenBucket } from './rate-limit.js'
 import { SlowConsumerCheck } from './slow-consumer.js'
+import type { TimerHandle, Timers } from './timers.js'
 import type { TurnCorker } from './turn-corker.js'
 import type { UserRateLimits } from './user-rate.js'
 
@@ -40,6 +41,8 @@ export interface ConnectionHost {
   readonly metrics: GatewayMetrics
   readonly log: Logger
   readonly now: () => number
+  /** The inactivity and sign-in-window timers. */
+  readonly timers: Timers
   readonly corker: TurnCorker
   /** Rate limits per user across their connections here; null: none. */
   readonly userRates: UserRateLimits | null
@@ -87,7 +90,7 @@ export class WebSocketConnection implements Connection {
   #badFrames = 0
   #queue: Promise<void> = Promise.resolve()
   #queued = 0
-  #inactivity: NodeJS.Timeout | undefined
+  #inactivity: TimerHandle
   readonly #openedAt = performance.now()
   #ended = false
   #released = false
@@ -248,16 +251,16 @@ export class WebSocketConnection implements Connection {
    * whichever comes first; after sign-in it is the inactivity timeout, reset by every user command.
    */
   resetInactivity(): void {
-    clearTimeout(this.#inactivity)
+    this.#host.timers.clearTimeout(this.#inactivity)
     if (this.#ended) return
     const timeoutMs = this.#host.config.timeoutSeconds * 1000
     const windowMs = (this.#host.config.signInTimeoutSeconds ?? DEFAULT_SIGN_IN_TIMEOUT_SECONDS) * 1000
     const windowLeftMs = this.#openedAt + windowMs - performance.now()
     if (this.#user || timeoutMs <= windowLeftMs) {
-      this.#inactivity = setTimeout(() => this.bye('timeout'), timeoutMs)
+      this.#inactivity = this.#host.timers.setTimeout(() => this.bye('timeout'), timeoutMs)
       return
     }
-    this.#inactivity = setTimeout(
+    this.#inactivity = this.#host.timers.setTimeout(
       () => {
         this.log.info({ signInTimeoutMs: windowMs }, 'closed: no sign-in within the window')
         this.close(CloseCode.SignInTimeout, `Sign in within ${Math.round(windowMs / 1000)} s`)
@@ -347,7 +350,7 @@ export class WebSocketConnection implements Connection {
     if (this.#released) return
     this.#released = true
     this.#ended = true
-    clearTimeout(this.#inactivity)
+    this.#host.timers.clearTimeout(this.#inactivity)
     if (this.#user) {
       this.#host.metrics.sessions.inc({ event: 'ended' })
       this.log.info({ durationMs: this.#host.now() - this.#signedInAt, reason: this.endReason }, 'chat session ended')

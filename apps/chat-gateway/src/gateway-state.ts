@@ -11,6 +11,7 @@ import type { OnlineIndex } from './online-index.js'
 import type { PresenceFanout } from './presence-fanout.js'
 import type { Redelivery } from './redelivery.js'
 import type { Registry } from './registry.js'
+import type { Timers } from './timers.js'
 import type { TurnCorker } from './turn-corker.js'
 import type { UserRateLimits } from './user-rate.js'
 
@@ -31,6 +32,8 @@ export interface GatewayState extends GatewayContext {
   readonly presenceFrames: PresenceFanout
   /** Holds each socket's frames until the end of the turn, so they leave in one write. */
   readonly corker: TurnCorker
+  /** The heartbeat's and the connections' timers (real ones unless a test hands in its own). */
+  readonly timers: Timers
   /** Set when `close()` began: no presence events are sent to clients that are leaving anyway. */
   shuttingDown: boolean
 }

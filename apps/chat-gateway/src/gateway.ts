@@ -45,6 +45,7 @@ import { createPublisher } from './publish.js'
 import { createRedelivery } from './redelivery.js'
 import { Registry } from './registry.js'
 import { endRevokedSessions } from './revocations.js'
+import { systemTimers, type Timers } from './timers.js'
 import { TurnCorker } from './turn-corker.js'
 import { checkUpgrade, readCookie, refuseUpgrade, SESSION_COOKIE } from './upgrade.js'
 import { UserRateLimits } from './user-rate.js'
@@ -73,6 +74,8 @@ export interface GatewayDeps {
    * limit across gateways; default: none (each gateway counts its own).
    */
   sharedCounters?: AttemptStore
+  /** The heartbeat's and the connections' timers; default: Node's (tests move `ManualTimers` forward). */
+  timers?: Timers
 }
 
 export interface Gateway {
@@ -161,6 +164,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       if (!(await publish(event))) redelivery.add(event)
     },
     redelivery,
+    timers: deps.timers ?? systemTimers,
     shuttingDown: false,
   }
   metrics.observe({

@@ -31,7 +31,7 @@ export function startHeartbeat(ctx: GatewayState): () => void {
     }
   }
 
-  const timer = setInterval(() => {
+  const timer = ctx.timers.setInterval(() => {
     for (const conn of [...ctx.connections]) {
       if (!conn.alive) {
         conn.log.info('no pong to the last ping: dropped')
@@ -51,5 +51,5 @@ export function startHeartbeat(ctx: GatewayState): () => void {
         checking = false
       })
   }, ctx.config.heartbeatMs)
-  return () => clearInterval(timer)
+  return () => ctx.timers.clearInterval(timer)
 }

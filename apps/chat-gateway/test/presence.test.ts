@@ -1,3 +1,4 @@
+import { ManualTimers } from '@parley/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TestClient } from './helpers/client.js'
 import { Harness } from './helpers/harness.js'
@@ -128,8 +129,10 @@ describe('inactivity timeout', () => {
   })
 
   it('closes a connection that never signs in', async () => {
-    h = await Harness.start({ config: { timeoutSeconds: 1 } })
+    const timers = new ManualTimers()
+    h = await Harness.start({ config: { timeoutSeconds: 1 }, timers })
     const idle = await h.connect()
+    timers.advance(1000)
     expect(await idle.waitForType('bye')).toMatchObject({ reason: 'timeout' })
     expect((await idle.waitClosed()).code).toBe(4000)
   })

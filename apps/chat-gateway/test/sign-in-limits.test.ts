@@ -6,6 +6,7 @@
  */
 import { createAttemptLimiter, createMemoryAttemptStore } from '@parley/auth'
 import { ErrorCode } from '@parley/protocol'
+import { ManualTimers } from '@parley/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TestClient } from './helpers/client.js'
 import { Harness, PASSWORD } from './helpers/harness.js'
@@ -81,9 +82,11 @@ describe('connection limits', () => {
   })
 
   it('closes a socket that has not signed in within the window (4004), but not a signed-in one', async () => {
-    h = await Harness.start({ config: { signInTimeoutSeconds: 1 } })
+    const timers = new ManualTimers()
+    h = await Harness.start({ config: { signInTimeoutSeconds: 1 }, timers })
     const idle = await h.connect()
     const user = await h.loginAs('hans')
+    timers.advance(1000)
     const closed = await idle.waitClosed(5000)
     expect(closed.code).toBe(4004)
     expect(closed.reason).toMatch(/Sign in within 1 s/)
@@ -92,15 +95,16 @@ describe('connection limits', () => {
   })
 
   it('counts the window from the connection: lookups do not extend it', async () => {
-    h = await Harness.start({ config: { signInTimeoutSeconds: 2 } })
-    const started = Date.now()
+    const timers = new ManualTimers()
+    h = await Harness.start({ config: { signInTimeoutSeconds: 2 }, timers })
     const idle = await h.connect()
     for (let i = 0; i < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 600))
+      timers.advance(600)
       await idle.request({ type: 'lookup', username: `name${i}` })
     }
+    expect(idle.isOpen).toBe(true)
+    // 2 s after the connection; each lookup would have pushed it to 2 s after the last one (3.8 s).
+    timers.advance(200)
     expect((await idle.waitClosed(5000)).code).toBe(4004)
-    // Each lookup would have pushed it to 2 s after the last one (about 3.8 s).
-    expect(Date.now() - started).toBeLessThan(3300)
   })
 })

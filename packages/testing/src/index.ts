@@ -8,3 +8,4 @@ export { type FindChromiumOptions, type FoundChromium, findChromium, SYSTEM_CHRO
 export { type Closed, type Outgoing, ProtocolClient, type ProtocolConnectOptions } from './protocol-client.js'
 export { runScriptUntil, type ScriptRun, type ScriptRunOptions } from './script-run.js'
 export { startTcpRelay, type TcpRelay } from './tcp-relay.js'
+export { ManualTimers } from './timers.js'

@@ -14,6 +14,7 @@ import type { GatewayConfig } from '../../src/config.js'
 import type { Gateway } from '../../src/gateway.js'
 import type { GatewayMetrics } from '../../src/metrics.js'
 import { startTestGateway, TEST_PASSWORD, type TestGateway, testGatewayConfig } from '../../src/testing.js'
+import type { Timers } from '../../src/timers.js'
 import { TestClient } from './client.js'
 
 export const PASSWORD = TEST_PASSWORD
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   bus?: Bus
   /** Counts shared with other gateways (per-user rates); default: none. */
   sharedCounters?: AttemptStore
+  /** The heartbeat's and the connections' timers, e.g. a ManualTimers the test moves forward; default: real ones. */
+  timers?: Timers
 }
 
 /** Storage whose message-store calls fail once when a fault is set for them. */
@@ -78,6 +81,7 @@ export class Harness {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...(options.bus ? { bus: options.bus } : {}),
         ...(options.sharedCounters ? { sharedCounters: options.sharedCounters } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
       },
     })
     return new Harness(test, faults)
