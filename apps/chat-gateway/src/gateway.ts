@@ -74,6 +74,11 @@ export interface GatewayDeps {
    * limit across gateways; default: none (each gateway counts its own).
    */
   sharedCounters?: AttemptStore
+  /**
+   * Follow board notifications in the database every this many ms (main.ts: when there is no Redis,
+   * so the board's bus does not reach this process); default: from the bus only.
+   */
+  notificationPollMs?: number
   /** The heartbeat's and the connections' timers; default: Node's (tests move `ManualTimers` forward). */
   timers?: Timers
 }
@@ -175,7 +180,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   })
   const host = createConnectionHost(ctx, createDispatcher(ctx))
   // Board mentions and replies, as a line in the user's open chat (notifications.ts).
-  const notifications = await forwardNotifications(bus, registry, metrics, busLog)
+  const notifications = await forwardNotifications(bus, registry, metrics, busLog, {
+    storage: deps.storage,
+    ...(deps.notificationPollMs ? { pollMs: deps.notificationPollMs } : {}),
+  })
   const unsubscribers = [
     events.subscribe((event) => deliverLocally(ctx, event)),
     revocations.subscribe((event) => endRevokedSessions(ctx, event)),

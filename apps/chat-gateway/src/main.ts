@@ -123,6 +123,8 @@ try {
     metrics,
     attempts,
     ...(sharedCounters ? { sharedCounters } : {}),
+    // Without Redis the board's notifications reach this process only through the database.
+    ...(config.redisUrl ? {} : { notificationPollMs: 2000 }),
     tls: { key: certs.key, cert: certs.cert },
   })
   if (config.metricsPort !== undefined) {
