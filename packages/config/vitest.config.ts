@@ -1,8 +1,3 @@
-import { defineConfig } from 'vitest/config'
+import { definePreset } from '../../tooling/vitest/preset.js'
 
-// `source` makes workspace packages resolve to their TypeScript sources, so tests need no build.
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
-})
+export default definePreset()
