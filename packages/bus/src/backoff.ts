@@ -1,8 +1,10 @@
 /**
- * The wait before each reconnection attempt: doubling from `initialDelayMs` up to `maxDelayMs`,
- * with jitter so many instances that lost Redis together do not reconnect in lockstep.
+ * The wait before each reconnection to Redis: @parley/chat-client's one backoff (doubling up to a
+ * cap, with jitter so many instances that lost Redis together do not reconnect in lockstep), with
+ * the bus's own steps.
  * @module
  */
+import { backoffDelay } from '@parley/chat-client'
 
 export interface BackoffOptions {
   /** Wait before the first retry; default 100 ms. */
@@ -12,9 +14,5 @@ export interface BackoffOptions {
 }
 
 export function reconnectDelay(retries: number, options: BackoffOptions = {}, random = Math.random): number {
-  const initial = options.initialDelayMs ?? 100
-  const max = options.maxDelayMs ?? 5000
-  const exponential = Math.min(max, initial * 2 ** Math.min(retries, 30))
-  // Between 75 % and 100 % of the exponential step.
-  return Math.round(exponential * (0.75 + 0.25 * random()))
+  return backoffDelay(retries, { initialMs: options.initialDelayMs ?? 100, maxMs: options.maxDelayMs ?? 5000 }, random)
 }

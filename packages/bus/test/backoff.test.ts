@@ -10,11 +10,11 @@ describe('reconnectDelay', () => {
     expect(reconnectDelay(1_000_000, { initialDelayMs: 20, maxDelayMs: 250 }, top)).toBe(250)
   })
 
-  it('jitters down to three quarters of the step, never below', () => {
-    expect(reconnectDelay(2, {}, () => 0)).toBe(300)
+  it("jitters down to half the step, never below (the chat client's backoff)", () => {
+    expect(reconnectDelay(2, {}, () => 0)).toBe(200)
     for (let i = 0; i < 200; i++) {
       const delay = reconnectDelay(3, {})
-      expect(delay).toBeGreaterThanOrEqual(600)
+      expect(delay).toBeGreaterThanOrEqual(400)
       expect(delay).toBeLessThanOrEqual(800)
     }
   })
