@@ -538,7 +538,6 @@ export interface SearchStore {
 }
 
 /** What a notification is about: someone named the user (`@name`), or answered the user's post. */
-/** What a notification is about: someone named the user (`@name`), or answered the user's post. */
 export type NotificationKind = 'mention' | 'reply'
 
 /** Which events notify a user; a user who never chose has every one on. */
