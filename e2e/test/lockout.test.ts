@@ -21,7 +21,7 @@ let gw: RunningGateway
 
 beforeAll(async () => {
   site = await Site.open({ auth: { blockDurationMs: BLOCK_MS, maxFailures: 3 } })
-  board = await site.startBoard({ AUTH_RATE_LIMIT: '10000', BLOCK_DURATION: String(BLOCK_MS / 1000) })
+  board = await site.startBoard({ AUTH_RATE_LIMIT: '10000', BLOCK_DURATION_SECONDS: String(BLOCK_MS / 1000) })
   gw = await site.startGateway()
 })
 

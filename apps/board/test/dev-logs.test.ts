@@ -31,6 +31,7 @@ it('pnpm dev prints human-readable log lines, not JSON', async () => {
       // SQLite in the temp dir and the in-process bus, whatever the shell set for the scale-out tests.
       DATABASE_URL: '',
       REDIS_URL: '',
+      BOARD_METRICS_PORT: '',
       METRICS_PORT: '',
       LOG_LEVEL: 'info',
     },

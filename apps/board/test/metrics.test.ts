@@ -181,7 +181,7 @@ describe('request log', () => {
   })
 })
 
-describe('main.ts with METRICS_PORT', () => {
+describe('main.ts with BOARD_METRICS_PORT', () => {
   let child: ChildProcess | null = null
   let dir = ''
   afterAll(async () => {
@@ -203,8 +203,8 @@ describe('main.ts with METRICS_PORT', () => {
         DATABASE_PATH: join(dir, 'parley.db'),
         CERTS_DIR: join(dir, 'certs'),
         MEDIA_DIR: join(dir, 'media'),
-        METRICS_PORT: '0',
-        METRICS_TOKEN: TOKEN,
+        BOARD_METRICS_PORT: '0',
+        BOARD_METRICS_TOKEN: TOKEN,
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,7 +28,7 @@ export const CloseCode = {
   Suspended: 4002,
   /** `replaced`: a newer connection resumed the same session. Do not reconnect. */
   Replaced: 4003,
-  /** The connection did not sign in within the pre-sign-in window (`CHAT_SIGN_IN_TIMEOUT`). */
+  /** The connection did not sign in within the pre-sign-in window (`CHAT_SIGN_IN_TIMEOUT_SECONDS`). */
   SignInTimeout: 4004,
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
