@@ -43,6 +43,10 @@ export function pushHandlers({ model, view, requests, isVisible, shown }) {
         case 'presence_batch':
           onPresence(event.changes)
           break
+        case 'sent':
+          // A message this user sent from another device (the terminal, a phone): shown as theirs, once.
+          model.addSentElsewhere(event.to, event)
+          break
         case 'broadcast':
           model.addBroadcast(event, isVisible(EVERYONE))
           view.announce(`${event.from} wrote to everyone: ${excerpt(event.text)}`)

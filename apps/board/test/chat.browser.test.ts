@@ -379,16 +379,41 @@ describe('chat in the browser, with the terminal client on the other side', () =
     expect(await width()).toBe(true)
     await phone.screenshot({ path: join(SCREENSHOTS, 'board-with-chat-phone.png'), fullPage: true })
   })
-  it('tells a user already in the chat elsewhere (the CLI) so, and connects once they left there', async () => {
+  it('lets a user in the terminal chat in the browser too: both get messages, each shows what the other sent', async () => {
     const context = await newContext()
     const page = await signIn(context, 'luke')
-    await page.goto(`${site.boardOrigin}/chat`)
-    await page.locator('[data-role="notice"]', { hasText: 'already logged in to the chat elsewhere' }).waitFor()
+    await openChat(page, 'luke')
+    await contact(page, 'alice').locator('[data-action="open"]').click()
+    await contact(alice, 'luke').locator('[data-action="open"]').click()
+
+    await alice.locator('#chat-full-text').fill('To the terminal and the browser')
+    await alice.keyboard.press('Enter')
+    await luke.waitForLine('alice: To the terminal and the browser')
+    await messages(page).filter({ hasText: 'To the terminal and the browser' }).waitFor()
+
+    // Sent from the terminal: alice gets it, and luke's browser shows it as his, once.
+    luke.enter('message alice Typed in the terminal')
+    await messages(alice).filter({ hasText: 'Typed in the terminal' }).waitFor()
+    const mine = messages(page).filter({ hasText: 'Typed in the terminal' })
+    await mine.locator('.chat-message-status', { hasText: 'Sent' }).waitFor()
+    expect(await mine.locator('.chat-message-from').textContent()).toBe('You')
+    // Sent from the browser: the terminal shows it too.
+    await page.locator('#chat-full-text').fill('Typed in the browser')
+    await page.keyboard.press('Enter')
+    await luke.waitForLine('you to alice: Typed in the browser')
+    await messages(alice).filter({ hasText: 'Typed in the browser' }).waitFor()
+
+    // The terminal logging out does not log luke out: his browser is still in the chat. (A presence
+    // change would reach alice before the message that follows it.)
     luke.enter('logout')
     expect(await luke.waitForExit()).toBe(0)
-    await page.getByRole('button', { name: 'Reconnect', exact: true }).click()
-    await page.locator('[data-role="status"]', { hasText: 'Online as luke' }).waitFor()
-    await contact(alice, 'luke').locator('.chat-contact-state', { hasText: 'online' }).waitFor()
+    await page.locator('#chat-full-text').fill('Still here in the browser')
+    await page.keyboard.press('Enter')
+    await messages(alice).filter({ hasText: 'Still here in the browser' }).waitFor()
+    const state = await contact(alice, 'luke').locator('.chat-contact-state').textContent()
+    expect(state).toContain('online')
+    expect(state).not.toContain('offline')
+    expect(await messages(page).filter({ hasText: 'Typed in the terminal' }).count()).toBe(1)
   })
 })
 
