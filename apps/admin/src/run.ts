@@ -5,6 +5,7 @@
  * @module
  */
 import { createAuth } from '@parley/auth'
+import { authOptions, storageOptions } from '@parley/config'
 import { openStorage } from '@parley/storage'
 import { runCli } from './cli.js'
 import { type Context, ExitCode, type Terminal } from './command.js'
@@ -24,11 +25,9 @@ export function createContext(config: AdminConfig, term: Terminal, now: () => nu
     config,
     term,
     now,
-    storage: () =>
-      openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.databasePath, schema: config.databaseSchema }),
+    storage: () => openStorage(storageOptions(config)),
     // A command's own setting (`users import --min-password`) wins over MIN_PASSWORD_LENGTH.
-    auth: (storage, authConfig) =>
-      createAuth({ storage, config: { minPasswordLength: config.minPasswordLength, ...authConfig } }),
+    auth: (storage, authConfig) => createAuth({ storage, config: { ...authOptions(config), ...authConfig } }),
   }
 }
 
