@@ -415,6 +415,63 @@ describe('chat in the browser, with the terminal client on the other side', () =
     expect(state).not.toContain('offline')
     expect(await messages(page).filter({ hasText: 'Typed in the terminal' }).count()).toBe(1)
   })
+
+  it('lets a user chat from two browsers at once; moving between board pages never shows them offline', async () => {
+    const laptop = await signIn(await newContext(), 'bob')
+    const phone = await signIn(await newContext(), 'bob')
+    await openChat(laptop, 'bob')
+    await openChat(phone, 'bob')
+    await contact(alice, 'bob').locator('.chat-contact-state', { hasText: 'online' }).waitFor()
+    // From now on alice's page records every presence state it shows for bob.
+    await alice.evaluate(() => {
+      interface Item {
+        dataset: { state?: string }
+        querySelector(selector: string): { textContent: string | null } | null
+      }
+      const g = globalThis as unknown as {
+        bobStates: string[]
+        document: { body: unknown; querySelectorAll(selector: string): Item[] }
+        MutationObserver: new (
+          callback: () => void,
+        ) => { observe(target: unknown, options: Record<string, unknown>): void }
+      }
+      g.bobStates = []
+      new g.MutationObserver(() => {
+        for (const item of g.document.querySelectorAll('li.chat-contact')) {
+          if (item.querySelector('.chat-contact-name')?.textContent === 'bob')
+            g.bobStates.push(item.dataset.state ?? '')
+        }
+      }).observe(g.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
+    })
+
+    await contact(alice, 'bob').locator('[data-action="open"]').click()
+    await contact(laptop, 'alice').locator('[data-action="open"]').click()
+    await contact(phone, 'alice').locator('[data-action="open"]').click()
+    await alice.locator('#chat-full-text').fill('To both of your browsers')
+    await alice.keyboard.press('Enter')
+    await messages(laptop).filter({ hasText: 'To both of your browsers' }).waitFor()
+    await messages(phone).filter({ hasText: 'To both of your browsers' }).waitFor()
+    // Two sessions, two browsers: what the phone sends, the laptop shows as bob's own.
+    await phone.locator('#chat-full-text').fill('Sent from the phone')
+    await phone.keyboard.press('Enter')
+    await messages(alice).filter({ hasText: 'Sent from the phone' }).waitFor()
+    const copy = messages(laptop).filter({ hasText: 'Sent from the phone' })
+    await copy.locator('.chat-message-status', { hasText: 'Sent' }).waitFor()
+
+    // The laptop shuts; the phone goes to the board and back to the chat: each move closes bob's last
+    // connection and opens a new one. Presence changes reach alice before any later message.
+    await laptop.context().close()
+    await phone.goto(`${site.boardOrigin}/`)
+    await phone.locator('section.chat-compact [data-role="status"]', { hasText: 'Online as bob' }).waitFor()
+    await openChat(phone, 'bob')
+    await contact(phone, 'alice').locator('[data-action="open"]').click()
+    await phone.locator('#chat-full-text').fill('Back on the chat page')
+    await phone.keyboard.press('Enter')
+    await messages(alice).filter({ hasText: 'Back on the chat page' }).waitFor()
+    const states = await alice.evaluate(() => (globalThis as unknown as { bobStates: string[] }).bobStates)
+    expect(states.length).toBeGreaterThan(0)
+    expect(states.filter((state) => state !== 'online')).toEqual([])
+  })
 })
 
 describe('a page on another origin', () => {
