@@ -16,6 +16,13 @@ import { createTestBoard, type TestBoard } from './support.js'
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
 const WAIT = { timeout: 15_000 }
 
+/** The fields read from an <img> (the tests' tsconfig has no DOM library). */
+interface LoadedImage {
+  complete: boolean
+  naturalWidth: number
+  naturalHeight: number
+}
+
 let board: TestBoard
 let base: string
 let browser: Browser
@@ -82,10 +89,13 @@ describe('pictures in posts, in Chromium', () => {
       await picture.waitFor(WAIT)
       expect(await picture.getAttribute('alt')).toBe('Grey water under a grey sky')
       // Loaded, from the board, at the file's own size (the box was reserved from width/height).
-      await expect
-        .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), WAIT)
-        .toBe(300)
-      expect(await picture.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(200)
+      const loaded = () =>
+        picture.evaluate((element): LoadedImage => {
+          const img = element as unknown as LoadedImage
+          return { complete: img.complete, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight }
+        })
+      await expect.poll(async () => ((await loaded()).complete ? (await loaded()).naturalWidth : 0), WAIT).toBe(300)
+      expect((await loaded()).naturalHeight).toBe(200)
     }
     await reader.screenshot({ path: join(SCREENSHOTS, 'post-with-picture.png'), fullPage: true })
   })
