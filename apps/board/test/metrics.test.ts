@@ -181,7 +181,7 @@ describe('request log', () => {
   })
 })
 
-describe('main.ts with BOARD_METRICS_PORT', () => {
+describe('main.ts with BOARD_METRICS_PORT (and an old variable name)', () => {
   let child: ChildProcess | null = null
   let dir = ''
   afterAll(async () => {
@@ -205,6 +205,8 @@ describe('main.ts with BOARD_METRICS_PORT', () => {
         MEDIA_DIR: join(dir, 'media'),
         BOARD_METRICS_PORT: '0',
         BOARD_METRICS_TOKEN: TOKEN,
+        // An old name still works for one release, with one warning line at start-up.
+        BLOCK_DURATION: '60',
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -223,6 +225,13 @@ describe('main.ts with BOARD_METRICS_PORT', () => {
     child.stdout!.resume() // keep draining: a full pipe would block the child's logger
     expect(urls.metrics, output.join('\n')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
     expect(output.join('\n')).not.toContain(TOKEN)
+    const deprecations = output.filter((line) => line.includes('deprecated'))
+    expect(deprecations.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'BLOCK_DURATION is deprecated and will stop working in the next release: set BLOCK_DURATION_SECONDS instead',
+      }),
+    ])
 
     const ca = await readFile(join(dir, 'certs', 'ca.pem'))
     const publicMetrics = await fetchText(`${urls.board}metrics`, {}, ca)
