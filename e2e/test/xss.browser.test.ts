@@ -134,7 +134,7 @@ async function expectLiteralPosts(trap: PageTrap): Promise<void> {
     const seen = await trap.page.locator(`#post-${id} .post-body`).evaluate(
       (body, expected) => {
         // A <template> parses without running anything: the expected DOM, serialised by this browser.
-        const template = document.createElement('template')
+        const template = body.ownerDocument.createElement('template')
         template.innerHTML = expected
         const elements = [...body.querySelectorAll('*')].map((element) =>
           [element.localName, ...[...element.attributes].map((a) => `${a.name}=${a.value}`)].join(' '),
