@@ -13,19 +13,8 @@ export {
   type RequestHandle,
 } from './client.js'
 export { ErrorCode, isPolicyClose, PROTOCOL_VERSION, SUBPROTOCOL } from './constants.js'
-export type {
-  ClientEvent,
-  ClientListener,
-  ClientState,
-  CloseCause,
-  ErrorReply,
-  IdentifiedRequest,
-  MessageEvent,
-  Request,
-  RequestType,
-  SignInRequest,
-  Welcome,
-} from './events.js'
+// Every type of the client's events and requests (events.ts holds types only).
+export type * from './events.js'
 export { type Decode, encodeFrame, parseFrame } from './frames.js'
 export { newClientId } from './ids.js'
 export {
