@@ -5,29 +5,20 @@
  * Same browser set-up as e2e.browser.test.ts (trusts exactly this server's certificate).
  */
 import { mkdir, readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { ensureCerts } from '@parley/certs'
-import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestBoard, type TestBoard } from './support.js'
+import { type BrowserBoard, openBrowserBoard, register as registerAt } from './browser-support.js'
+import type { TestBoard } from './support.js'
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
-const WAIT = { timeout: 15_000 }
 
+let browserBoard: BrowserBoard
 let board: TestBoard
 let base: string
-let browser: Browser
-const contexts: BrowserContext[] = []
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT.timeout)
-  return page
-}
+const newPage = () => browserBoard.pages.newPage({ acceptDownloads: true })
+const register = (page: Page, username: string, password: string) => registerAt(page, base, username, password)
 
 async function signIn(page: Page, username: string, password: string) {
   await page.goto(`${base}/login`)
@@ -37,34 +28,20 @@ async function signIn(page: Page, username: string, password: string) {
   await page.waitForLoadState('domcontentloaded')
 }
 
-async function register(page: Page, username: string, password: string) {
-  await page.goto(`${base}/register`)
-  await page.fill('#username', username)
-  await page.fill('#password', password)
-  await page.click('button[type=submit].primary')
-  await page.waitForURL(`${base}/`)
-}
-
 function path(page: Page): string {
   return new URL(page.url()).pathname
 }
 
 beforeAll(async () => {
-  board = await createTestBoard()
-  await board.app.listen({ host: '127.0.0.1', port: 0 })
-  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
+  browserBoard = await openBrowserBoard()
+  ;({ board, base } = browserBoard)
   await board.auth.createUser('admin', 'admin password')
   await board.auth.promote(null, 'admin', 'first admin')
-
-  const { cert } = await ensureCerts(board.config.certsDir)
-  browser = await launchChromium(cert)
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
-  await board?.close()
+  await browserBoard?.close()
 })
 
 describe('accounts and moderation in Chromium', () => {

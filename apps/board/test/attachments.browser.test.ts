@@ -4,17 +4,13 @@
  * own size, and a reader on another browser sees it too (live, without reloading).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { ensureCerts } from '@parley/certs'
-import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type BrowserBoard, openBrowserBoard, register as registerAt, WAIT } from './browser-support.js'
 import { makePng } from './png-fixture.js'
-import { createTestBoard, type TestBoard } from './support.js'
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
-const WAIT = { timeout: 15_000 }
 
 /** The fields read from an <img> (the tests' tsconfig has no DOM library). */
 interface LoadedImage {
@@ -23,43 +19,23 @@ interface LoadedImage {
   naturalHeight: number
 }
 
-let board: TestBoard
+let browserBoard: BrowserBoard
 let base: string
-let browser: Browser
 let upload: string
-const contexts: BrowserContext[] = []
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT.timeout)
-  return page
-}
-
-async function register(page: Page, username: string, password: string) {
-  await page.goto(`${base}/register`)
-  await page.fill('#username', username)
-  await page.fill('#password', password)
-  await page.click('button[type=submit].primary')
-  await page.waitForURL(`${base}/`)
-}
+const newPage = () => browserBoard.pages.newPage()
+const register = (page: Page, username: string, password: string) => registerAt(page, base, username, password)
 
 beforeAll(async () => {
-  board = await createTestBoard()
-  await board.app.listen({ host: '127.0.0.1', port: 0 })
-  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
-  const { cert } = await ensureCerts(board.config.certsDir)
-  browser = await launchChromium(cert)
+  browserBoard = await openBrowserBoard()
+  base = browserBoard.base
   await mkdir(SCREENSHOTS, { recursive: true })
-  upload = join(board.dir, 'harbour.png')
+  upload = join(browserBoard.board.dir, 'harbour.png')
   await writeFile(upload, makePng(300, 200))
 }, 60_000)
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
-  await board?.close()
+  await browserBoard?.close()
 })
 
 describe('pictures in posts, in Chromium', () => {

@@ -8,11 +8,10 @@ import { mkdir } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { ensureCerts } from '@parley/certs'
-import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestBoard, REPO_MEDIA, type TestBoard } from './support.js'
+import { type BrowserBoard, openBrowserBoard } from './browser-support.js'
+import { REPO_MEDIA, type TestBoard } from './support.js'
 
 /** The parts of the page's DOM these tests touch (the test itself is compiled without DOM types). */
 interface VideoElement {
@@ -30,22 +29,14 @@ interface PageGlobals {
 }
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
-const WAIT = { timeout: 15_000 }
 
 let board: TestBoard
 let base: string
-let browser: Browser
+let browserBoard: BrowserBoard
 let attacker: Server
 let attackerOrigin: string
-const contexts: BrowserContext[] = []
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT.timeout)
-  return page
-}
+const newPage = () => browserBoard.pages.newPage()
 
 async function fillCredentials(page: Page, username: string, password: string) {
   await page.fill('#username', username)
@@ -55,9 +46,11 @@ async function fillCredentials(page: Page, username: string, password: string) {
 }
 
 beforeAll(async () => {
-  board = await createTestBoard({ sampleMedia: true })
-  await board.app.listen({ host: '127.0.0.1', port: 0 })
-  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
+  browserBoard = await openBrowserBoard(
+    { sampleMedia: true },
+    { extraArgs: ['--autoplay-policy=no-user-gesture-required'] },
+  )
+  ;({ board, base } = browserBoard)
 
   // Another local origin serving a page that auto-submits a form to the board.
   attacker = createHttpServer((_request, response) => {
@@ -70,16 +63,12 @@ beforeAll(async () => {
   await once(attacker, 'listening')
   attackerOrigin = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`
 
-  const { cert } = await ensureCerts(board.config.certsDir)
-  browser = await launchChromium(cert, { extraArgs: ['--autoplay-policy=no-user-gesture-required'] })
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
   attacker?.close()
-  await board?.close()
+  await browserBoard?.close()
 })
 
 describe('the board in Chromium', () => {
@@ -238,13 +227,12 @@ describe('the board in Chromium', () => {
   })
 
   it('is readable on a phone: nothing wider than the screen', async () => {
-    const context = await browser.newContext({
+    const context = await browserBoard.pages.newContext({
       viewport: { width: 375, height: 740 },
       isMobile: true,
       hasTouch: true,
       storageState: await alice.context().storageState(),
     })
-    contexts.push(context)
     const phone = await context.newPage()
     for (const path of ['/', '/media', '/login']) {
       await phone.goto(`${base}${path}`)

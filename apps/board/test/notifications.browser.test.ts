@@ -3,46 +3,29 @@
  * live while the reader stays on another page (a mention arrives, "Mark all read" in another tab), a
  * mention is a link to the user's page, and the /account choice is a working form.
  */
-import type { AddressInfo } from 'node:net'
-import { ensureCerts } from '@parley/certs'
-import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestBoard, type TestBoard } from './support.js'
+import { type BrowserBoard, openBrowserBoard, signIn, WAIT } from './browser-support.js'
+import type { TestBoard } from './support.js'
 
-const WAIT = { timeout: 15_000 }
-
+let browserBoard: BrowserBoard
 let board: TestBoard
 let base: string
-let browser: Browser
-const contexts: BrowserContext[] = []
 
 async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
   await board.auth.createUser(username, `${username} password`)
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT.timeout)
-  await page.goto(`${base}/login`)
-  await page.fill('#username', username)
-  await page.fill('#password', `${username} password`)
-  await page.click('button[type=submit].primary')
-  await page.waitForURL(`${base}/`)
-  return { context, page }
+  const page = await browserBoard.pages.newPage()
+  await signIn(page, base, username, `${username} password`)
+  return { context: page.context(), page }
 }
 
 beforeAll(async () => {
-  board = await createTestBoard()
-  await board.app.listen({ host: '127.0.0.1', port: 0 })
-  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
-  const { cert } = await ensureCerts(board.config.certsDir)
-  browser = await launchChromium(cert)
+  browserBoard = await openBrowserBoard()
+  ;({ board, base } = browserBoard)
 }, 60_000)
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
-  await board?.close()
+  await browserBoard?.close()
 })
 
 describe('notifications in Chromium', () => {

@@ -14,20 +14,19 @@ import { type Bus, openBus } from '@parley/bus'
 import { ensureCerts } from '@parley/certs'
 import { openSqliteStorage, type Storage } from '@parley/storage'
 import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { openBusPostEvents, type PostEvents } from '../src/events/post-events.js'
 import { createLogger } from '../src/logging.js'
-import { createMediaLibrary } from '../src/media/index.js'
-import { createServer } from '../src/server.js'
+import { Pages, signIn, WAIT } from './browser-support.js'
+import { createBoardServer } from './support.js'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
-const WAIT = 15_000
 const PASSWORD = 'correct horse battery'
 
-type Board = Awaited<ReturnType<typeof createServer>>
+type Board = Awaited<ReturnType<typeof createBoardServer>>
 
 let dir: string
 let storage: Storage
@@ -36,8 +35,7 @@ const events: PostEvents[] = []
 const boards: Board[] = []
 /** https://127.0.0.1:<port> of each board. */
 const origins: string[] = []
-let browser: Browser
-const contexts: BrowserContext[] = []
+let pages: Pages
 let postId: number
 
 beforeAll(async () => {
@@ -54,15 +52,7 @@ beforeAll(async () => {
     buses.push(bus)
     const postEvents = await openBusPostEvents(bus)
     events.push(postEvents)
-    const app = await createServer(config, {
-      logger,
-      storage,
-      auth,
-      tls: { key: certs.key, cert: certs.cert },
-      media: createMediaLibrary(config.mediaDir),
-      events: postEvents,
-      now: Date.now,
-    })
+    const app = await createBoardServer(config, certs, { logger, storage, auth, events: postEvents, now: Date.now })
     await app.listen({ host: '127.0.0.1', port: 0 })
     boards.push(app)
     origins.push(`https://127.0.0.1:${(app.server.address() as AddressInfo).port}`)
@@ -70,13 +60,12 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob']) await auth.register(name, PASSWORD)
   const bob = (await storage.users.getUserByKey('bob'))!
   postId = (await storage.posts.createPost(bob.id, 'Who is coming on Saturday?', Date.now())).id
-  browser = await launchChromium(certs.cert)
+  pages = new Pages(await launchChromium(certs.cert))
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
+  await pages?.close()
   for (const app of boards) await app.close()
   for (const postEvents of events) await postEvents.close()
   for (const bus of buses) await bus.close()
@@ -86,15 +75,8 @@ afterAll(async () => {
 
 /** A signed-in page on board `index` (the session cookie serves both boards: same host, one database). */
 async function signedIn(username: string, index: number, javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, javaScriptEnabled })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT)
-  await page.goto(`${origins[index]}/login`)
-  await page.fill('#username', username)
-  await page.fill('#password', PASSWORD)
-  await page.click('button[type=submit].primary')
-  await page.waitForURL(`${origins[index]}/`)
+  const page = await pages.newPage({ viewport: { width: 1000, height: 900 }, javaScriptEnabled })
+  await signIn(page, origins[index]!, username, PASSWORD)
   return page
 }
 
@@ -133,7 +115,7 @@ describe('replies in Chromium', () => {
     const bobBoard = await signedIn('bob', 1)
     await bobBoard.locator('#live-status', { hasText: 'Live' }).waitFor()
     const bobPage = await bobBoard.context().newPage()
-    bobPage.setDefaultTimeout(WAIT)
+    bobPage.setDefaultTimeout(WAIT.timeout)
     expect((await bobPage.goto(`${origins[1]}/posts/${postId}`))?.status()).toBe(200)
     await bobPage.locator('#live-status', { hasText: 'Live' }).waitFor()
     const before = await bobPage.locator('#replies li.reply').count()

@@ -4,45 +4,30 @@
  * looks like markup stays text), the reader's own chat line is listed and paging works.
  */
 import { mkdir } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { ensureCerts } from '@parley/certs'
-import { launchChromium } from '@parley/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestBoard, type TestBoard } from './support.js'
+import { type BrowserBoard, openBrowserBoard, signIn } from './browser-support.js'
+import type { TestBoard } from './support.js'
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results')
 
+let browserBoard: BrowserBoard
 let board: TestBoard
 let base: string
-let browser: Browser
 let context: BrowserContext
 
 beforeAll(async () => {
-  board = await createTestBoard()
-  await board.app.listen({ host: '127.0.0.1', port: 0 })
-  base = `https://127.0.0.1:${(board.app.server.address() as AddressInfo).port}`
-  const { cert } = await ensureCerts(board.config.certsDir)
-  browser = await launchChromium(cert)
+  browserBoard = await openBrowserBoard()
+  ;({ board, base } = browserBoard)
   // Without JavaScript: the search is a plain GET form.
-  context = await browser.newContext({ viewport: { width: 1100, height: 900 }, javaScriptEnabled: false })
+  context = await browserBoard.pages.newContext({ javaScriptEnabled: false })
   await mkdir(SCREENSHOTS, { recursive: true })
 }, 60_000)
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined)
-  await browser?.close()
-  await board?.close()
+  await browserBoard?.close()
 })
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${base}/login`)
-  await page.fill('#username', username)
-  await page.fill('#password', password)
-  await page.click('button[type=submit].primary')
-  await page.waitForURL(`${base}/`)
-}
 
 describe('search in Chromium', () => {
   it('finds a post from the header box, marks the words, lists my chat, and pages', async () => {
@@ -62,7 +47,7 @@ describe('search in Chromium', () => {
 
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
-    await signIn(page, 'hans', 'hans password')
+    await signIn(page, base, 'hans', 'hans password')
     await page.getByRole('searchbox', { name: 'Search' }).fill('ferry')
     await page.getByRole('button', { name: 'Search' }).first().click()
     await page.waitForURL(`${base}/search?q=ferry`)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { type Auth, createAuth } from '@parley/auth'
-import { ensureCerts } from '@parley/certs'
+import { type CertFiles, ensureCerts } from '@parley/certs'
 import { createMetricsRegistry } from '@parley/metrics'
 import { openSqliteStorage, type Storage } from '@parley/storage'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
@@ -86,12 +86,10 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
   })
   const events = createLocalPostEvents()
   const metrics = options.metrics ? createBoardMetrics(createMetricsRegistry()) : null
-  const app = await createServer(config, {
+  const app = await createBoardServer(config, certs, {
     logger,
     storage,
     auth,
-    tls: { key: certs.key, cert: certs.cert },
-    media: createMediaLibrary(config.mediaDir),
     events,
     now: () => clock.now,
     ...(metrics ? { metrics } : {}),
@@ -122,6 +120,22 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * A board server on its config's certificates and media folder, for tests that assemble their own
+ * parts (createTestBoard; several boards sharing one database and bus).
+ */
+export function createBoardServer(
+  config: BoardConfig,
+  certs: Pick<CertFiles, 'key' | 'cert'>,
+  deps: Omit<BoardDeps, 'tls' | 'media'>,
+): Promise<BoardInstance> {
+  return createServer(config, {
+    ...deps,
+    tls: { key: certs.key, cert: certs.cert },
+    media: createMediaLibrary(config.mediaDir),
+  })
 }
 
 /** The value of the first `_csrf` hidden field of a page. */
