@@ -2,19 +2,19 @@
  * The real CLI in a real pseudo-terminal against the real gateway (createGateway, SQLite, argon2id).
  * Screens are read through a headless xterm, so what is asserted is what a user would see.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { CliInPty, runPiped } from './helpers/cli-process.js'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { type CliInPty, runPiped } from './helpers/cli-process.js'
 import { PASSWORD, RealGateway } from './helpers/gateway.js'
 import { GatewayProcess } from './helpers/gateway-process.js'
+import { enterUsername, signIn, type Target, Terminals, WELCOME } from './helpers/terminals.js'
 
 // Each test starts several CLI processes (node + tsx) on a shared 2-core machine.
 vi.setConfig({ testTimeout: 120_000 })
 
-const WELCOME = 'Welcome to the greatest messaging application ever!'
 const INVALID_COMMAND = 'Error. Invalid command'
 
 let gateway: RealGateway
-const clis: CliInPty[] = []
+const terminals = new Terminals()
 
 beforeAll(async () => {
   gateway = await RealGateway.start()
@@ -22,38 +22,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close()
 })
-afterEach(() => {
-  for (const cli of clis.splice(0)) cli.kill()
-})
 
-/** Where a CLI connects. */
-interface Target {
-  url: string
-  caPath: string
-}
-
-function startCli(label: string, target: Target = gateway): CliInPty {
-  const cli = new CliInPty(label, ['--server', target.url, '--ca', target.caPath])
-  clis.push(cli)
-  return cli
-}
-
-async function enterUsername(cli: CliInPty, username: string): Promise<void> {
-  await cli.waitFor(() => cli.cursorLine() === 'Username:', 'the username prompt')
-  cli.enter(username)
-  await cli.waitFor(
-    () => /^(Password|This is a new user\. Enter a password):$/.test(cli.cursorLine()),
-    'a password prompt',
-  )
-}
-
-async function login(username: string, target: Target = gateway): Promise<CliInPty> {
-  const cli = startCli(username, target)
-  await enterUsername(cli, username)
-  cli.enter(PASSWORD)
-  await cli.waitForLine(WELCOME)
-  return cli
-}
+const startCli = (label: string, target: Target = gateway): CliInPty => terminals.start(label, target)
+const login = (username: string, target: Target = gateway): Promise<CliInPty> =>
+  signIn(startCli(username, target), username)
 
 const SENTINEL = 'block zz_sentinel'
 const SENTINEL_LINE = 'Error. Invalid user'

@@ -5,32 +5,24 @@
  * CHAT_ONE_SESSION_PER_USER the second terminal gets the original refusal, word for word.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { CliInPty } from './helpers/cli-process.js'
-import { PASSWORD, RealGateway } from './helpers/gateway.js'
+import type { CliInPty } from './helpers/cli-process.js'
+import { RealGateway } from './helpers/gateway.js'
+import { PASSWORD_PROMPT, signIn as signInAt, Terminals, WELCOME } from './helpers/terminals.js'
 
 vi.setConfig({ testTimeout: 120_000 })
 
-const WELCOME = 'Welcome to the greatest messaging application ever!'
-
 let gateway: RealGateway
-const clis: CliInPty[] = []
+const terminals = new Terminals()
 
 afterEach(async () => {
-  for (const cli of clis.splice(0)) cli.kill()
+  terminals.killAll()
   await gateway.close()
 })
 
 /** A CLI signed in as `username` (registered by the first call for that name), at the prompt. */
 async function signIn(username: string, expected = WELCOME): Promise<CliInPty> {
   if (!(await gateway.storage.users.getUserByKey(username))) await gateway.register(username)
-  const cli = new CliInPty(username, ['--server', gateway.url, '--ca', gateway.caPath])
-  clis.push(cli)
-  await cli.waitFor(() => cli.cursorLine() === 'Username:', 'the username prompt')
-  cli.enter(username)
-  await cli.waitFor(() => cli.cursorLine() === 'Password:', 'the password prompt')
-  cli.enter(PASSWORD)
-  await cli.waitForLine(expected)
-  return cli
+  return signInAt(terminals.start(username, gateway), username, { prompt: PASSWORD_PROMPT, expected })
 }
 
 describe('one user in two terminals', () => {

@@ -3,48 +3,26 @@
  * own conversation lines with their dates (the CLI runs with TZ=UTC), never anyone else's, and a
  * clear line when nothing matched.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { CliInPty } from './helpers/cli-process.js'
-import { PASSWORD, RealGateway } from './helpers/gateway.js'
+import { describe, expect, it, vi } from 'vitest'
+import type { CliInPty } from './helpers/cli-process.js'
+import { gatewayForFile, signIn, Terminals } from './helpers/terminals.js'
 
 vi.setConfig({ testTimeout: 120_000 })
 
-const WELCOME = 'Welcome to the greatest messaging application ever!'
+const gateway = gatewayForFile()
+const terminals = new Terminals()
 
-let gateway: RealGateway
-const clis: CliInPty[] = []
-
-beforeAll(async () => {
-  gateway = await RealGateway.start()
-})
-afterAll(async () => {
-  await gateway.close()
-})
-afterEach(() => {
-  for (const cli of clis.splice(0)) cli.kill()
-})
-
-async function login(username: string): Promise<CliInPty> {
-  const cli = new CliInPty(username, ['--server', gateway.url, '--ca', gateway.caPath], { TZ: 'UTC' })
-  clis.push(cli)
-  await cli.waitFor(() => cli.cursorLine() === 'Username:', 'the username prompt')
-  cli.enter(username)
-  await cli.waitFor(
-    () => /^(Password|This is a new user\. Enter a password):$/.test(cli.cursorLine()),
-    'a password prompt',
-  )
-  cli.enter(PASSWORD)
-  await cli.waitForLine(WELCOME)
-  return cli
-}
+/** Dates are printed in the CLI's zone: UTC, for fixed expectations. */
+const login = (username: string): Promise<CliInPty> =>
+  signIn(terminals.start(username, gateway(), { TZ: 'UTC' }), username)
 
 describe('search in the chat CLI', () => {
   it('prints my matching messages as "date name: text" lines, and says when nothing matched', async () => {
-    for (const name of ['hans', 'greta', 'eve']) await gateway.register(name)
+    for (const name of ['hans', 'greta', 'eve']) await gateway().register(name)
     const ids = new Map<string, number>()
-    for (const name of ['hans', 'greta', 'eve']) ids.set(name, (await gateway.storage.users.getUserByKey(name))!.id)
+    for (const name of ['hans', 'greta', 'eve']) ids.set(name, (await gateway().storage.users.getUserByKey(name))!.id)
     const store = (from: string, to: string, body: string, createdAt: number) =>
-      gateway.storage.messages.storeMessage({
+      gateway().storage.messages.storeMessage({
         senderId: ids.get(from)!,
         recipientId: ids.get(to)!,
         clientId: `${from}-${createdAt}`,
