@@ -1,35 +1,15 @@
 // Parley board: live updates over Server-Sent Events and local times. Progressive enhancement only:
 // without this script the page works the same, with a plain Reload link. User text is only ever
 // put into the page with textContent, never as HTML (bodyHtml aside: the server's sanitised output).
-import {
-  confirmDeletes as confirmAll,
-  fillHeader,
-  localiseTimes,
-  openLiveStream,
-  showActions,
-  showBody,
-  viewerOf,
-} from './live-page.js'
+import { fillHeader, localiseTimes, openLiveStream, showActions, showBody, startLivePage } from './live-page.js'
 
-const confirmDeletes = (root) =>
-  confirmAll(root, {
-    own: 'Delete this post?',
-    everyone: 'Delete this post for everyone? This is written to the audit log.',
-  })
+const IDS = { list: 'posts', template: 'post-template', empty: 'no-posts' }
+const QUESTIONS = {
+  own: 'Delete this post?',
+  everyone: 'Delete this post for everyone? This is written to the audit log.',
+}
 
-localiseTimes(document)
-confirmDeletes(document)
-startLive()
-
-function startLive() {
-  const list = document.getElementById('posts')
-  const template = document.getElementById('post-template')
-  const empty = document.getElementById('no-posts')
-  if (!list || !template || !('EventSource' in window)) return
-
-  const viewer = viewerOf(list)
-  const live = list.dataset.live === 'true'
-
+startLivePage(IDS, QUESTIONS, ({ list, template, empty, viewer, live, confirmDeletes }) => {
   function fill(item, post) {
     fillHeader(item, post)
     item.querySelector('.edited').hidden = post.updatedAt === null
@@ -144,4 +124,4 @@ function startLive() {
     const item = document.getElementById(`post-${event.thread.id}`)
     if (item) showThread(item, event.thread)
   })
-}
+})

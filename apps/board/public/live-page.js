@@ -13,8 +13,31 @@ export function localiseTimes(root) {
   }
 }
 
+/**
+ * Sets a live page up: local times and delete confirmations on what the server rendered; then, when
+ * the page has its list (ids.list, with its item template ids.template and empty note ids.empty) and
+ * the browser has EventSource, `start` runs with those elements, the viewer, whether new items are
+ * shown (the list's data-live) and the page's confirmDeletes for items it adds.
+ */
+export function startLivePage(ids, questions, start) {
+  const confirm = (root) => confirmDeletes(root, questions)
+  localiseTimes(document)
+  confirm(document)
+  const list = document.getElementById(ids.list)
+  const template = document.getElementById(ids.template)
+  if (!list || !template || !('EventSource' in window)) return
+  start({
+    list,
+    template,
+    empty: document.getElementById(ids.empty),
+    viewer: viewerOf(list),
+    live: list.dataset.live === 'true',
+    confirmDeletes: confirm,
+  })
+}
+
 /** Asks before a delete (`form.delete-form`) or a moderator's delete (`form.moderate-form`) under root is sent. */
-export function confirmDeletes(root, questions) {
+function confirmDeletes(root, questions) {
   for (const form of root.querySelectorAll('form.delete-form')) {
     form.addEventListener('submit', (event) => {
       if (!window.confirm(questions.own)) event.preventDefault()
@@ -63,7 +86,7 @@ export function showActions(item, post, viewer) {
 }
 
 /** The viewer, as the list element's data attributes name them. */
-export function viewerOf(list) {
+function viewerOf(list) {
   return { id: Number(list.dataset.userId), isAdmin: list.dataset.userRole === 'admin' }
 }
 

@@ -3,32 +3,20 @@
 // User text is put into the page with textContent; only bodyHtml (the server's sanitised renderRichText
 // output, as on the page) is set as HTML.
 import {
-  confirmDeletes as confirmAll,
   fillHeader,
   localiseTimes,
   openLiveStream,
   setStatus,
   showActions,
   showBody,
-  viewerOf,
+  startLivePage,
 } from './live-page.js'
 
-const confirmDeletes = (root) =>
-  confirmAll(root, { own: 'Delete this?', everyone: 'Delete this for everyone? This is written to the audit log.' })
+const IDS = { list: 'replies', template: 'reply-template', empty: 'no-replies' }
+const QUESTIONS = { own: 'Delete this?', everyone: 'Delete this for everyone? This is written to the audit log.' }
 
-localiseTimes(document)
-confirmDeletes(document)
-startLive()
-
-function startLive() {
-  const list = document.getElementById('replies')
-  const template = document.getElementById('reply-template')
-  const empty = document.getElementById('no-replies')
-  if (!list || !template || !('EventSource' in window)) return
-
+startLivePage(IDS, QUESTIONS, ({ list, template, empty, viewer, live, confirmDeletes }) => {
   const postId = Number(list.dataset.postId)
-  const viewer = viewerOf(list)
-  const live = list.dataset.live === 'true'
 
   function render(post) {
     const item = template.content.firstElementChild.cloneNode(true)
@@ -70,4 +58,4 @@ function startLive() {
     if (event.id === postId)
       setStatus(event.placeholder ? 'This post was deleted' : 'This post was deleted: use Reload', false)
   })
-}
+})
