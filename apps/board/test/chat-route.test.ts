@@ -72,6 +72,7 @@ describe('GET /chat', () => {
     const found = scripts(chat.body)
     // Content-hashed URLs (routes/static.ts): `/static/chat.<hash>.js`.
     expect(found).toEqual([
+      { attributes: expect.stringMatching(/^ src="\/static\/notifications\.[\w-]{16}\.js" defer$/), body: '' },
       { attributes: expect.stringMatching(/^ type="module" src="\/static\/chat\.[\w-]{16}\.js"$/), body: '' },
     ])
     expect(chat.body).not.toMatch(/<style\b/i)
@@ -89,7 +90,8 @@ describe('the compact panel on the board', () => {
     expect(attribute(board, 'data-gateway-url')).toBe('wss://localhost:8182/')
     expect(board).toContain('<a class="chat-open-full" href="/chat">Open full chat</a>')
     expect(scripts(board).map((script) => script.attributes)).toEqual([
-      expect.stringMatching(/^ src="\/static\/board\.[\w-]{16}\.js" defer$/),
+      expect.stringMatching(/^ type="module" src="\/static\/board\.[\w-]{16}\.js"$/),
+      expect.stringMatching(/^ src="\/static\/notifications\.[\w-]{16}\.js" defer$/),
       expect.stringMatching(/^ type="module" src="\/static\/chat\.[\w-]{16}\.js"$/),
     ])
     expect(scripts(board).every((script) => script.body === '')).toBe(true)

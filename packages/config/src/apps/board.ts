@@ -121,8 +121,10 @@ const pageSettings = defineSettings(
       env: 'CHAT_GATEWAY_ORIGINS',
       read: 'list',
       default: ['wss://localhost:8182', 'wss://127.0.0.1:8182'],
+      // Set but empty means "no chat gateway": no chat pages or panel (not the default origins).
+      emptyIsValue: true,
       shown: '`wss://localhost:8182 wss://127.0.0.1:8182`',
-      doc: 'WebSocket origins of the gateway that the CSP allows',
+      doc: 'WebSocket origins of the gateway that the CSP allows (set empty: no chat)',
       deploy:
         "The gateway's public origin for the page's CSP `connect-src`: `wss://parley.example.org` (config A) or `wss://parley.example.org:8182` (config B).",
     },
