@@ -57,7 +57,26 @@ async function expectInert(trap: PageTrap): Promise<void> {
   expect(await trap.violations(), 'markup reached the page and only the CSP stopped it').toEqual([])
   expect(trap.pageErrors).toEqual([])
   expect(trap.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([])
-  expect(await trap.page.locator('.chat-message-text *').count()).toBe(0)
+  // Addresses in a message become links (public/chat-links.js); nothing else may become an element, and a link
+  // carries only a safe href, the fixed rel and target, and no markup inside.
+  const elements = await trap.page.$$eval('.chat-message-text *', (found) =>
+    found.map((element) => ({
+      tag: element.localName,
+      attributes: [...element.attributes].map((attribute) => attribute.name).sort(),
+      href: element.getAttribute('href') ?? '',
+      rel: element.getAttribute('rel'),
+      children: element.children.length,
+    })),
+  )
+  for (const element of elements) {
+    expect(element).toMatchObject({
+      tag: 'a',
+      attributes: ['href', 'rel', 'target'],
+      rel: 'nofollow noopener noreferrer',
+    })
+    expect(element.href).toMatch(/^(https?|mailto):/)
+    expect(element.children).toBe(0)
+  }
 }
 
 it('shows broadcasts and direct messages with XSS payloads literally and inert', async () => {
